@@ -1,0 +1,1 @@
+"""The kiosk's SQLite store (sqlite-utils): opening, migrations, attachments, search."""

@@ -1,0 +1,1 @@
+"""The kiosk ↔ province sync protocol (client and provincial server); no Qt here."""
