@@ -1,0 +1,50 @@
+"""``motcua-kiosk``: start the desktop program.
+
+Before Qt is imported we check there is a screen to draw on: on a machine without one, Qt
+aborts the process with a long message; we say so in one line and how to run under Xvfb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def no_screen_reason() -> str | None:
+    """Why no window can be shown here, or None when a display (or offscreen Qt) is set."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "motcua-kiosk: no screen (DISPLAY and WAYLAND_DISPLAY are unset) — run it under "
+            "Xvfb: `xvfb-run -a motcua-kiosk`, or set QT_QPA_PLATFORM=offscreen"
+        )
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="motcua-kiosk", description="MotCua Kiosk desktop app")
+    parser.add_argument("--data-dir", help="data folder (default: the user's data folder)")
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        metavar="SECONDS",
+        help="close by itself after SECONDS (smoke tests, screenshots)",
+    )
+    parser.add_argument("--screenshot", metavar="PNG", help="save the window to PNG, then quit")
+    args = parser.parse_args(argv)
+    reason = no_screen_reason()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 3
+    from kiosk_app.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

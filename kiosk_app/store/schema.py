@@ -1,0 +1,169 @@
+"""The store's tables, one registered migration per schema step (never edit a released one).
+
+Identifiers: every record made on the device has a UUIDv7 text id (its sync idempotency key);
+tables that feed FTS also carry an ``n INTEGER PRIMARY KEY`` so the index's rowids stay stable
+across ``VACUUM``. Times are ISO-8601 strings with their UTC offset; money is integer đồng.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from kiosk_app.store.migrations import migration
+
+
+@migration(1, "intake core: settings, drafts, dossiers, documents, attachments, events, outbox")
+def _v1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL             -- JSON
+        );
+
+        CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            procedure_code TEXT NOT NULL,
+            catalog_version TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            step TEXT,
+            answers TEXT NOT NULL DEFAULT '{}',
+            documents TEXT NOT NULL DEFAULT '[]',
+            extra TEXT NOT NULL DEFAULT '{}',
+            actor TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE dossiers (
+            n INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL,
+            agency_id TEXT NOT NULL,
+            code_day TEXT NOT NULL,         -- YYYY-MM-DD of the code's YYMMDD
+            code_seq INTEGER NOT NULL,      -- the 4-digit sequence
+            procedure_code TEXT NOT NULL,
+            catalog_version TEXT NOT NULL,
+            form_version TEXT NOT NULL,
+            channel TEXT NOT NULL,          -- desk | kiosk | backentry
+            status INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            appointment_at TEXT,
+            applicant_name TEXT NOT NULL,
+            applicant_id_number TEXT,
+            applicant_phone TEXT,
+            applicant_address TEXT,
+            answers TEXT NOT NULL,          -- JSON, pruned + computed
+            fee INTEGER NOT NULL DEFAULT 0,
+            payment TEXT NOT NULL DEFAULT '{}',
+            delivery TEXT NOT NULL DEFAULT 'desk',
+            content_hash TEXT NOT NULL,
+            draft_id TEXT,
+            actor TEXT,
+            search_text TEXT NOT NULL,      -- folded (no diacritics, đ→d) for FTS
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX dossiers_code ON dossiers(code);
+        CREATE UNIQUE INDEX dossiers_code_parts ON dossiers(agency_id, code_day, code_seq);
+        CREATE INDEX dossiers_id_number ON dossiers(applicant_id_number);
+        CREATE INDEX dossiers_received ON dossiers(received_at);
+        CREATE INDEX dossiers_status_due ON dossiers(status, appointment_at);
+
+        CREATE VIRTUAL TABLE dossiers_fts USING fts5(
+            search_text, content='dossiers', content_rowid='n',
+            tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+        );
+        CREATE TRIGGER dossiers_ai AFTER INSERT ON dossiers BEGIN
+            INSERT INTO dossiers_fts(rowid, search_text) VALUES (new.n, new.search_text);
+        END;
+        CREATE TRIGGER dossiers_ad AFTER DELETE ON dossiers BEGIN
+            INSERT INTO dossiers_fts(dossiers_fts, rowid, search_text)
+                VALUES ('delete', old.n, old.search_text);
+        END;
+        CREATE TRIGGER dossiers_au AFTER UPDATE OF search_text ON dossiers BEGIN
+            INSERT INTO dossiers_fts(dossiers_fts, rowid, search_text)
+                VALUES ('delete', old.n, old.search_text);
+            INSERT INTO dossiers_fts(rowid, search_text) VALUES (new.n, new.search_text);
+        END;
+
+        -- The daily sequence of dossier codes, per agency, day and device slot. Persisted so a
+        -- clock set back to an earlier day continues that day's sequence instead of repeating it.
+        CREATE TABLE code_counters (
+            agency_id TEXT NOT NULL,
+            code_day TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            PRIMARY KEY (agency_id, code_day, slot)
+        );
+
+        CREATE TABLE dossier_documents (
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            requirement_id TEXT,
+            name TEXT NOT NULL,
+            form TEXT NOT NULL,             -- original | certified_copy | photocopy
+            count INTEGER NOT NULL,
+            position INTEGER NOT NULL
+        );
+        CREATE INDEX dossier_documents_dossier ON dossier_documents(dossier_id);
+
+        CREATE TABLE attachments (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE dossier_attachments (
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            sha256 TEXT NOT NULL REFERENCES attachments(sha256),
+            name TEXT NOT NULL,
+            document_id TEXT,
+            field_path TEXT,
+            PRIMARY KEY (dossier_id, sha256, name)
+        );
+
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            kind TEXT NOT NULL,
+            from_status INTEGER,
+            to_status INTEGER,
+            at TEXT NOT NULL,
+            actor TEXT,
+            origin TEXT NOT NULL,           -- commune | province
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_dossier ON events(dossier_id, at);
+
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | rejected
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(state, seq);
+
+        -- Append-only, hash-chained (each row's hash covers the previous row's hash).
+        CREATE TABLE audit (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            entity TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+            SELECT RAISE(ABORT, 'audit is append-only');
+        END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+            SELECT RAISE(ABORT, 'audit is append-only');
+        END;
+        """
+    )
