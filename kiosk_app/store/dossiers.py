@@ -16,6 +16,7 @@ import uuid6
 from kiosk_app.core.textfold import fold
 
 SEARCH_LIMIT = 50
+_CODE_TAIL = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-(?P<day>\d{6})-(?P<seq>\d{4})$")
 _JSON_COLUMNS = ("answers", "payment")
 
 
@@ -218,5 +219,16 @@ def listing(
 
 
 def search_text(*parts: str | None) -> str:
-    """The folded text indexed for a dossier."""
-    return fold(" ".join(p for p in parts if p))
+    """The folded text indexed for a dossier.
+
+    A dossier code is indexed without its agency id: that prefix is the same in every row of
+    a commune and would only make each one-letter prefix query merge a million entries
+    (bench/search_name.py); whole codes are found through the exact index instead.
+    """
+    words = []
+    for p in parts:
+        if not p:
+            continue
+        m = _CODE_TAIL.match(p.strip().upper())
+        words.append(f"{m['day']} {m['seq']}" if m else p)
+    return fold(" ".join(words))

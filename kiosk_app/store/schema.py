@@ -71,7 +71,7 @@ def _v1(db: sqlite_utils.Database) -> None:
 
         CREATE VIRTUAL TABLE dossiers_fts USING fts5(
             search_text, content='dossiers', content_rowid='n',
-            tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+            tokenize="unicode61 remove_diacritics 2", prefix='1 2 3'
         );
         CREATE TRIGGER dossiers_ai AFTER INSERT ON dossiers BEGIN
             INSERT INTO dossiers_fts(rowid, search_text) VALUES (new.n, new.search_text);

@@ -153,3 +153,15 @@ def test_kiosk_channel_waits_for_desk_then_lifecycle(kiosk) -> None:
 def test_unknown_procedure(kiosk) -> None:
     with pytest.raises(IntakeError, match="Không có thủ tục"):
         kiosk.intake.start_draft("9.999999")
+
+
+def test_every_procedure_example_submits_with_an_appointment(kiosk) -> None:
+    codes = sorted(kiosk.catalog.procedures)
+    assert len(codes) >= 9
+    for code in codes:
+        answers, docs = _example(kiosk, code)
+        r = kiosk.intake.submit(code, answers, docs)
+        assert r.appointment_at is not None and r.appointment_at > r.received_at, code
+        view = kiosk.intake.lookup(r.code)
+        assert view.dossier["fee"] == kiosk.catalog.get(code).fee_for(answers), code
+    assert kiosk.store.query("SELECT COUNT(*) AS n FROM outbox")[0]["n"] == len(codes)
