@@ -79,14 +79,8 @@ def example(procedure: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The procedure's example answers and required documents (as ``motcua intake example``)."""
     from kiosk_app.core.catalog import load_catalog
 
-    proc = load_catalog().get(procedure)
-    answers = proc.form.example_answers()
-    docs = [
-        {"id": d.id, "name": d.name.vi, "form": d.forms[0], "count": d.count}
-        for d in proc.required_documents(answers)
-        if d.action == "submit"
-    ]
-    return answers, docs
+    example = load_catalog().get(procedure).example_submission()
+    return example["answers"], example["documents"]
 
 
 def names(count: int, seed: int = 1) -> list[str]:

@@ -224,19 +224,7 @@ def cmd_intake_example(args: argparse.Namespace) -> int:
         raise CliError(
             f"unknown procedure {args.procedure!r} (see `motcua catalog list`)", 1
         ) from None
-    answers = proc.form.example_answers()
-    docs = [
-        {"id": d.id, "name": d.name.vi, "form": d.forms[0], "count": d.count}
-        for d in proc.required_documents(answers)
-        if d.action == "submit"
-    ]
-    print(
-        json.dumps(
-            {"procedure": proc.code, "answers": answers, "documents": docs, "delivery": "desk"},
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
+    print(json.dumps(proc.example_submission(), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -233,6 +233,20 @@ class Procedure:
         env = self.environment(answers, today)
         return [d for d in self.documents if d.is_required(env, today)]
 
+    def example_submission(self) -> dict[str, Any]:
+        """A complete, valid submission: the format ``motcua intake submit`` reads.
+
+        ``{"procedure", "answers", "documents", "delivery"}``: the form's example answers and
+        every document those answers require, in its first accepted form.
+        """
+        answers = self.form.example_answers()
+        docs = [
+            {"id": d.id, "name": d.name.vi, "form": d.forms[0], "count": d.count}
+            for d in self.required_documents(answers)
+            if d.action == "submit"
+        ]
+        return {"procedure": self.code, "answers": answers, "documents": docs, "delivery": "desk"}
+
 
 @dataclass
 class Catalog:

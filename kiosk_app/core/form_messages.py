@@ -55,13 +55,6 @@ MSG: dict[str, Text] = {
     "repeat": T("Phải là danh sách", "Must be a list"),
     "person": T("Thông tin người không hợp lệ", "Invalid person details"),
 }
-ID_MESSAGES: dict[tuple[str, ...], Text] = {
-    ("cccd",): T("Số CCCD phải gồm 12 chữ số", "A CCCD number has 12 digits"),
-    ("cccd", "cmnd"): T(
-        "Số CCCD/CMND phải gồm 12 chữ số (CMND cũ: 9 chữ số)",
-        "A CCCD number has 12 digits (old CMND: 9 digits)",
-    ),
-}
 
 
 def vn_int(n: int) -> str:

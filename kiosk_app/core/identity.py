@@ -85,7 +85,6 @@ def _t(vi: str, en: str) -> Text:
 
 MSG = {
     "empty": _t("Chưa nhập số giấy tờ", "No document number entered"),
-    # Same wording as the form engine's fallback (form_messages.ID_MESSAGES).
     "cccd": _t("Số CCCD phải gồm 12 chữ số", "A CCCD number has 12 digits"),
     "cccd_cmnd": _t(
         "Số CCCD/CMND phải gồm 12 chữ số (CMND cũ: 9 chữ số)",

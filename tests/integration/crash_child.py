@@ -17,12 +17,8 @@ PROCEDURE = "2.000884"
 def main(data_dir: str) -> None:
     kiosk = open_kiosk(Path(data_dir))
     proc = kiosk.catalog.get(PROCEDURE)
-    answers = proc.form.example_answers()
-    docs = [
-        {"id": d.id, "form": d.forms[0], "count": d.count}
-        for d in proc.required_documents(answers)
-        if d.action == "submit"
-    ]
+    example = proc.example_submission()
+    answers, docs = example["answers"], example["documents"]
     print("READY", flush=True)
     while True:
         result = kiosk.intake.submit(PROCEDURE, answers, docs, actor="crash-test")

@@ -16,14 +16,8 @@ BIRTH = "1.001193"
 
 
 def _example(kiosk, code: str) -> tuple[dict, list[dict]]:
-    proc = kiosk.catalog.get(code)
-    answers = proc.form.example_answers()
-    docs = [
-        {"id": d.id, "form": d.forms[0], "count": d.count}
-        for d in proc.required_documents(answers)
-        if d.action == "submit"
-    ]
-    return answers, docs
+    example = kiosk.catalog.get(code).example_submission()
+    return example["answers"], example["documents"]
 
 
 def test_submit_writes_everything_in_one_transaction(kiosk) -> None:
