@@ -115,7 +115,19 @@ COLUMNS = (
 
 
 def cache_path(rows: int) -> Path:
-    return CACHE_DIR / f"dossiers-{rows}-schema{latest_version()}-fx{FIXTURE_VERSION}.sqlite"
+    # The schema's and the indexing code's text are part of the key: an unreleased migration
+    # may still change in place, and the folded search text decides what FTS indexes.
+    import hashlib
+
+    import kiosk_app.store.dossiers as rows_mod
+    import kiosk_app.store.schema as schema_mod
+
+    digest = hashlib.sha256(
+        Path(schema_mod.__file__).read_bytes() + Path(rows_mod.__file__).read_bytes()
+    ).hexdigest()[:10]
+    return CACHE_DIR / (
+        f"dossiers-{rows}-schema{latest_version()}-{digest}-fx{FIXTURE_VERSION}.sqlite"
+    )
 
 
 def fixture_store(rows: int, *, fts: str = "rebuild", rebuild: bool = False) -> Path:

@@ -374,3 +374,18 @@ def map_legacy(
         return []  # a whole old province is not an address
     codes = sorted({c for w in wards for c in w.new_codes})
     return [data.communes[c] for c in codes]
+
+
+def map_legacy_address(text: str) -> list[Commune]:
+    """Post-2025 commune(s) for an old one-line address, as printed on old papers and chip-card
+    QR codes: "thôn 3, Xã Hương Xuân, Huyện Phú Lộc, Thừa Thiên Huế".
+
+    The last three comma-separated parts are read as ward, district, province (the last two
+    when only two remain, as district and province). Empty when nothing matches.
+    """
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    if len(parts) >= 3:
+        return map_legacy(parts[-1], parts[-2], parts[-3])
+    if len(parts) == 2:
+        return map_legacy(parts[-1], parts[-2])
+    return []

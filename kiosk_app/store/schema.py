@@ -65,7 +65,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         );
         CREATE UNIQUE INDEX dossiers_code ON dossiers(code);
         CREATE UNIQUE INDEX dossiers_code_parts ON dossiers(agency_id, code_day, code_seq);
-        CREATE INDEX dossiers_id_number ON dossiers(applicant_id_number);
+        CREATE INDEX dossiers_id_number ON dossiers(applicant_id_number, received_at);
         CREATE INDEX dossiers_received ON dossiers(received_at);
         CREATE INDEX dossiers_status_due ON dossiers(status, appointment_at);
 

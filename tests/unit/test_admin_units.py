@@ -132,3 +132,12 @@ def test_mapping_to_unknown_commune_is_reported(tmp_path):
     path.write_bytes(gzip.compress(text.encode("utf-8")))
     with pytest.raises(au.AdminUnitsDataError, match="unknown new commune '77777'"):
         au._load(root)
+
+
+def test_map_legacy_address_reads_an_old_one_line_address() -> None:
+    from kiosk_app.core.admin_units import map_legacy_address
+
+    found = map_legacy_address("thôn 3, Xã Hương Xuân, Huyện Phú Lộc, Thừa Thiên Huế")
+    assert [c.code for c in found] == ["20179"]
+    assert map_legacy_address("") == []
+    assert map_legacy_address("somewhere, Nowhere, Atlantis") == []

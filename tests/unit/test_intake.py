@@ -159,3 +159,16 @@ def test_every_procedure_example_submits_with_an_appointment(kiosk) -> None:
         view = kiosk.intake.lookup(r.code)
         assert view.dossier["fee"] == kiosk.catalog.get(code).fee_for(answers), code
     assert kiosk.store.query("SELECT COUNT(*) AS n FROM outbox")[0]["n"] == len(codes)
+
+
+def test_due_lists_open_dossiers_past_their_appointment(kiosk) -> None:
+    answers, docs = _example(kiosk, CERT_SIGNATURE)
+    early = kiosk.intake.submit(CERT_SIGNATURE, answers, docs)  # same day, 17:00
+    kiosk.intake.clock.now += timedelta(days=1)
+    later = kiosk.intake.submit(CERT_SIGNATURE, answers, docs)
+    noon_next_day = early.received_at + timedelta(days=1, hours=3)
+    assert [d["code"] for d in kiosk.intake.due(noon_next_day)] == [early.code]
+    kiosk.intake.transition(early.code, 7, actor="clerk-1", reason="công dân rút")
+    assert kiosk.intake.due(noon_next_day) == []
+    far = later.received_at + timedelta(days=30)
+    assert [d["code"] for d in kiosk.intake.due(far)] == [later.code]
