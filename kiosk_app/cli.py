@@ -229,18 +229,24 @@ def cmd_intake_example(args: argparse.Namespace) -> int:
 
 
 def _dossier_text(view: Any) -> str:
+    from kiosk_app.core.dossier import lifecycle
+    from kiosk_app.core.intake import DOC_FORM_VI
+
     d = view.dossier
     lines = [
         f"Mã hồ sơ:      {d['code']}",
         f"Thủ tục:       {d['procedure_code']}",
-        f"Trạng thái:    {d['status']}",
+        f"Trạng thái:    {d['status']} – {lifecycle().statuses[d['status']].vi}",
         f"Người nộp:     {d['applicant_name']} ({d['applicant_id_number'] or '-'})",
         f"Tiếp nhận:     {d['received_at']}",
         f"Hẹn trả:       {d['appointment_at'] or '-'}",
         f"Lệ phí:        {d['fee']:,} đ".replace(",", "."),
         "Giấy tờ:",
     ]
-    lines += [f"  - {doc['name']} ({doc['form']}) x{doc['count']}" for doc in view.documents]
+    lines += [
+        f"  - {doc['name']} ({DOC_FORM_VI.get(doc['form'], doc['form'])}) x{doc['count']}"
+        for doc in view.documents
+    ]
     lines.append("Diễn biến:")
     lines += [f"  - {e['at']} {e['kind']} {e['to_status'] or ''}" for e in view.events]
     return "\n".join(lines)

@@ -117,7 +117,13 @@ class _Generator:
         today = self.today
         if t in ("text", "long_text"):
             if "name" in fid:
-                out.append(next((v for k, v in _NAMES.items() if k in owner), _DEFAULT_NAME))
+                # the person's role (mother, groom, …) beats the block's generic example, so an
+                # example birth declaration does not name the mother "Nguyễn Văn An"
+                named = next((v for k, v in _NAMES.items() if k in owner), None)
+                if named:
+                    out.insert(0, named)
+                else:
+                    out.append(_DEFAULT_NAME)
             if "addressee" in fid:
                 out.append("Ủy ban nhân dân xã Nam Đông")
             if "place" in fid or "noi" in fid:
