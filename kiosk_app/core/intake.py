@@ -481,6 +481,12 @@ class Intake:
                 raise IntakeError(str(exc)) from exc
             payload = {**(data or {}), **({"reason": reason} if reason else {})}
             rows.set_status(db, d["id"], to_status, at)
+            if d["status"] == SUBMITTED and to_status == ACCEPTED:
+                # a kiosk submission's legal clock starts when the desk accepts its papers
+                proc = self.procedure(d["procedure_code"])
+                due = self._appointment(proc, d["answers"], datetime.fromisoformat(at))
+                rows.set_appointment(db, d["id"], due.isoformat())
+                payload["appointment_at"] = due.isoformat()
             event_id = rows.add_event(
                 db,
                 d["id"],

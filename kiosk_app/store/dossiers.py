@@ -107,6 +107,10 @@ def set_status(db: sqlite_utils.Database, dossier_id: str, status: int, at: str)
     db.execute("UPDATE dossiers SET status=?, updated_at=? WHERE id=?", [status, at, dossier_id])
 
 
+def set_appointment(db: sqlite_utils.Database, dossier_id: str, appointment_at: str) -> None:
+    db.execute("UPDATE dossiers SET appointment_at=? WHERE id=?", [appointment_at, dossier_id])
+
+
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for col in _JSON_COLUMNS:
         if isinstance(row.get(col), str):

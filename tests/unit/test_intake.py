@@ -131,6 +131,7 @@ def test_kiosk_channel_waits_for_desk_then_lifecycle(kiosk) -> None:
     assert kiosk.intake.lookup(r.code).dossier["status"] == SUBMITTED
     assert r.appointment_at is None
     kiosk.intake.transition(r.code, ACCEPTED, actor="clerk-1")
+    assert kiosk.intake.lookup(r.code).dossier["appointment_at"].startswith("2025-03-12T17:00")
     with pytest.raises(IntakeError, match="quyền"):
         kiosk.intake.transition(r.code, 4, actor="clerk-1")  # processing belongs to province
     kiosk.intake.transition(r.code, 4, actor=None, origin="province")
