@@ -1,10 +1,34 @@
-"""The Qt application: open the kiosk's data, show the main window, run the event loop."""
+"""The Qt application: open the kiosk's data, show the clerk's desk, run the event loop."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
+
+from kiosk_app.resources import resource_path
+
+
+def stylesheet() -> str:
+    """The clerk desk's theme (``resources/theme/clerk.qss``); empty if it is missing.
+
+    ``@THEME@`` becomes the theme folder: Qt resolves ``url()`` against the working directory.
+    """
+    path = resource_path("theme", "clerk.qss")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return text.replace("@THEME@", path.parent.as_posix())
+
+
+def build_window(kiosk: Any, app: Any) -> Any:
+    """The themed main window for ``kiosk`` (shared with tools/screenshots.py)."""
+    from kiosk_app.ui.main_window import MainWindow
+
+    app.setStyleSheet(stylesheet())
+    return MainWindow(kiosk)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -12,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kiosk_app.bootstrap import open_kiosk
-    from kiosk_app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MotCua Kiosk")
@@ -22,11 +45,12 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "MotCua Kiosk", f"Không mở được dữ liệu của máy:\n{exc}")
         print(f"motcua-kiosk: cannot open data: {exc}", file=sys.stderr)
         return 1
-    window = MainWindow(kiosk)
+    window = build_window(kiosk, app)
     window.show()
     if args.screenshot:
 
         def shoot() -> None:
+            window.runner.wait_idle(3000)
             window.grab().save(args.screenshot)
             app.quit()
 
@@ -36,4 +60,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        window.runner.wait_idle(5000)
+        window.runner.shutdown()
         kiosk.close()

@@ -195,8 +195,8 @@ class _Generator:
             communes = self.form._address_lists("communes", p.value) or []
             if communes:
                 out.append({"province": p.value, "commune": communes[0].value, "detail": detail})
-        out.append({"province": "46", "commune": "20179", "detail": detail})
-        return out
+        # the demo commune first (Xã Nam Đông, Huế), so examples read like a local dossier
+        return [{"province": "46", "commune": "20179", "detail": detail}, *out]
 
     @staticmethod
     def attachment(f: Field) -> dict[str, Any]:

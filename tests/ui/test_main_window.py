@@ -1,33 +1,13 @@
-"""The minimal window: it opens on the demo office and filters the catalogue as you type."""
+"""The main window is the clerk's shell: it opens on the demo office and the start screen
+filters the catalogue as you type."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
-
 from kiosk_app.bootstrap import open_kiosk
 from kiosk_app.ui.main_window import MainWindow
-
-
-def type_text(widget, text: str) -> None:
-    """Type any Unicode text (qtbot.keyClicks aborts on non-ASCII: PLATFORM.md)."""
-    for ch in text:
-        QApplication.sendEvent(
-            widget,
-            QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch),
-        )
-
-
-def _procedures(window: MainWindow) -> list[str]:
-    tree = window.tree
-    return [
-        tree.topLevelItem(i).child(j).text(1)
-        for i in range(tree.topLevelItemCount())
-        for j in range(tree.topLevelItem(i).childCount())
-    ]
+from tests.ui.keys import type_text
 
 
 def test_window_shows_demo_office_and_filters(qtbot, tmp_path: Path) -> None:
@@ -36,12 +16,19 @@ def test_window_shows_demo_office_and_filters(qtbot, tmp_path: Path) -> None:
         window = MainWindow(kiosk)
         qtbot.addWidget(window)
         window.show()
-        assert "VĂN PHÒNG MẪU" in window.centralWidget().findChildren(type(window.status))[0].text()
-        assert len(_procedures(window)) >= 9
-        type_text(window.search, "khai sinh")
-        assert _procedures(window) == ["1.001193"]
-        window.search.clear()
-        type_text(window.search, "chứng thực chữ ký")
-        assert _procedures(window) == ["2.000884"]
+        assert window.demo_label.isVisible()
+        assert "VĂN PHÒNG MẪU" in window.demo_label.text()
+        start = window.start
+        assert len(start.visible_procedures()) >= 9
+        type_text(start.search, "khai sinh")
+        assert start.visible_procedures() == ["1.001193"]
+        start.search.clear()
+        type_text(start.search, "chứng thực chữ ký")
+        assert start.visible_procedures() == ["2.000884"]
+        start.search.clear()
+        type_text(start.search, "chung thuc chu ky")
+        assert start.visible_procedures() == ["2.000884"]
+        window.runner.wait_idle()
+        window.close()
     finally:
         kiosk.close()

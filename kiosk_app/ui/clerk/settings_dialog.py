@@ -1,0 +1,199 @@
+"""The office settings dialog, behind an admin PIN.
+
+The PIN is a PLACEHOLDER (``PLACEHOLDER_PIN``, or ``MOTCUA_ADMIN_PIN`` in the environment): it
+only keeps a passing hand off the settings. Real administrator accounts, hashed secrets and an
+audit of who changed what come with the security issue, which replaces :func:`check_pin`.
+
+Values load and save through the TaskRunner with :class:`kiosk_app.core.desk.Desk`; a refused
+value shows its Vietnamese message beside its field and nothing is stored. Office changes apply
+when the program restarts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_app.core.desk import PRINTER_SETTING, Desk, SettingsError
+
+PLACEHOLDER_PIN = "1234"
+
+
+def check_pin(pin: str) -> bool:
+    """Placeholder admin check (see the module docstring)."""
+    return pin == os.environ.get("MOTCUA_ADMIN_PIN", PLACEHOLDER_PIN)
+
+
+def ask_pin(parent: QWidget | None) -> bool:
+    """Ask for the admin PIN; True when it is right."""
+    pin, ok = QInputDialog.getText(
+        parent,
+        parent.tr("Thiết lập") if parent else "Thiết lập",
+        parent.tr("Mã PIN quản trị:") if parent else "Mã PIN quản trị:",
+        QLineEdit.EchoMode.Password,
+    )
+    return bool(ok) and check_pin(pin)
+
+
+def _time_edit() -> QTimeEdit:
+    w = QTimeEdit()
+    w.setDisplayFormat("HH:mm")
+    return w
+
+
+def _hm(w: QTimeEdit) -> str:
+    return w.time().toString("HH:mm")
+
+
+class SettingsDialog(QDialog):
+    """Edit the office settings; ``saved`` is set to the stored values after a save."""
+
+    def __init__(self, kiosk: Any, runner: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Thiết lập văn phòng"))
+        self.setMinimumWidth(560)
+        self.runner = runner
+        self.desk = Desk(kiosk.store, kiosk.intake)
+        self.values: dict[str, Any] = {}
+        self.saved: dict[str, Any] | None = None
+        self.loaded = False
+
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr("Thay đổi có hiệu lực khi khởi động lại chương trình."))
+        note.setObjectName("muted")
+        layout.addWidget(note)
+        form = QFormLayout()
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+
+        self.agency_id = QLineEdit()
+        self.agency_name = QLineEdit()
+        self.commune_code = QLineEdit()
+        self.commune_code.setMaxLength(5)
+        self.device_slot = QSpinBox()
+        self.device_slot.setRange(0, 9)
+        self.hotline = QLineEdit()
+        self.morning = (_time_edit(), _time_edit())
+        self.afternoon = (_time_edit(), _time_edit())
+        self.saturday = QCheckBox(self.tr("Tiếp nhận sáng thứ Bảy"))
+        self.cutoff = _time_edit()
+        self.printer = QLineEdit()
+
+        def pair(a: QTimeEdit, b: QTimeEdit) -> QWidget:
+            w = QWidget()
+            h = QHBoxLayout(w)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(a)
+            h.addWidget(QLabel("–"))
+            h.addWidget(b)
+            h.addStretch(1)
+            return w
+
+        rows = [
+            ("agency_id", self.tr("Mã định danh cơ quan"), self.agency_id),
+            ("agency_name", self.tr("Tên cơ quan (in trên phiếu)"), self.agency_name),
+            ("commune_code", self.tr("Mã xã/phường"), self.commune_code),
+            ("device_slot", self.tr("Khe số thứ tự của máy"), self.device_slot),
+            ("hotline", self.tr("Đường dây nóng"), self.hotline),
+            ("office_morning", self.tr("Giờ làm việc buổi sáng"), pair(*self.morning)),
+            ("office_afternoon", self.tr("Giờ làm việc buổi chiều"), pair(*self.afternoon)),
+            ("saturday_morning", "", self.saturday),
+            ("same_day_cutoff", self.tr("Giờ chốt nhận trong ngày"), self.cutoff),
+            (PRINTER_SETTING, self.tr("Máy in phiếu"), self.printer),
+        ]
+        for name, label, editor in rows:
+            box = QWidget()
+            v = QVBoxLayout(box)
+            v.setContentsMargins(0, 0, 0, 0)
+            v.setSpacing(2)
+            v.addWidget(editor)
+            err = QLabel()
+            err.setObjectName("error")
+            err.setWordWrap(True)
+            err.hide()
+            v.addWidget(err)
+            form.addRow(label, box)
+            self.editors[name] = editor
+            self.errors[name] = err
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("error")
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Lưu"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.runner.run(self.desk.office_settings, self.set_values, self._failed)
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self.values = dict(values)
+        self.agency_id.setText(str(values.get("agency_id") or ""))
+        self.agency_name.setText(str(values.get("agency_name") or ""))
+        self.commune_code.setText(str(values.get("commune_code") or ""))
+        self.device_slot.setValue(int(values.get("device_slot") or 0))
+        self.hotline.setText(str(values.get("hotline") or ""))
+        for edits, key in ((self.morning, "office_morning"), (self.afternoon, "office_afternoon")):
+            for w, text in zip(edits, values.get(key) or [], strict=False):
+                w.setTime(QTime.fromString(str(text), "HH:mm"))
+        self.saturday.setChecked(bool(values.get("saturday_morning")))
+        self.cutoff.setTime(QTime.fromString(str(values.get("same_day_cutoff") or ""), "HH:mm"))
+        self.printer.setText(str(values.get(PRINTER_SETTING) or ""))
+        self.loaded = True
+
+    def current(self) -> dict[str, Any]:
+        return {
+            "agency_id": self.agency_id.text(),
+            "agency_name": self.agency_name.text(),
+            "commune_code": self.commune_code.text(),
+            "device_slot": self.device_slot.value(),
+            "hotline": self.hotline.text(),
+            "office_morning": [_hm(self.morning[0]), _hm(self.morning[1])],
+            "office_afternoon": [_hm(self.afternoon[0]), _hm(self.afternoon[1])],
+            "saturday_morning": self.saturday.isChecked(),
+            "same_day_cutoff": _hm(self.cutoff),
+            PRINTER_SETTING: self.printer.text(),
+        }
+
+    def save(self) -> None:
+        values = self.current()
+        self.buttons.setEnabled(False)
+        self.runner.run(lambda: self.desk.save_office_settings(values), self._saved, self._failed)
+
+    def _saved(self, clean: dict[str, Any]) -> None:
+        self.saved = clean
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        for err in self.errors.values():
+            err.hide()
+        if isinstance(exc, SettingsError):
+            for name, message in exc.issues.items():
+                err = self.errors.get(name)
+                if err is not None:
+                    err.setText(message)
+                    err.show()
+            self.message.setText(self.tr("Chưa lưu: kiểm tra các ô báo lỗi."))
+        else:
+            self.message.setText(str(exc))

@@ -1,0 +1,274 @@
+"""The clerk's start screen: the catalogue to start a dossier, and what needs attention today.
+
+Left: procedures by field, filtered as the clerk types (with or without diacritics); Enter or a
+double-click starts the wizard. Right: unfinished drafts to resume, dossiers received today,
+dossiers due today or overdue, and the sync indicator. Lists load through the TaskRunner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk
+from kiosk_app.ui.clerk import format_time_short
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+class SyncIndicator(QFrame):
+    """Where the sync state will show; a labelled placeholder until the sync issue fills it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncIndicator")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        dot = QLabel("●")
+        dot.setObjectName("syncDot")
+        self.label = QLabel(self.tr("Chưa kết nối máy chủ tỉnh"))
+        layout.addWidget(dot)
+        layout.addWidget(self.label, 1)
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class StartScreen(QWidget):
+    """Signals carry what the clerk picked; the shell opens the matching screen."""
+
+    procedure_chosen = Signal(str)  # procedure code
+    draft_chosen = Signal(str, str)  # draft id, procedure code
+    dossier_chosen = Signal(str)  # dossier code
+    desk_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, kiosk: Any, runner: Any, lang: str = "vi", parent=None) -> None:
+        super().__init__(parent)
+        self.kiosk = kiosk
+        self.runner = runner
+        self.lang = lang
+        self.desk = Desk(kiosk.store, kiosk.intake)
+        self.loaded = False  # set after each reload delivers (tests wait on it)
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(16)
+
+        left = QVBoxLayout()
+        left.addWidget(_section_title(self.tr("Tiếp nhận hồ sơ mới (Ctrl+N)")))
+        self.search = QLineEdit()
+        self.search.setObjectName("catalogSearch")
+        self.search.setPlaceholderText(self.tr("Tìm thủ tục (gõ có dấu hoặc không dấu)…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._fill)
+        self.search.returnPressed.connect(self._choose_from_search)
+        self.search.installEventFilter(self)
+        left.addWidget(self.search)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("catalog")
+        self.tree.setHeaderLabels([self.tr("Thủ tục"), self.tr("Mã"), self.tr("Thời hạn")])
+        self.tree.setColumnWidth(0, 420)
+        self.tree.setColumnWidth(1, 80)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.itemActivated.connect(self._activated)
+        left.addWidget(self.tree, 1)
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        left.addWidget(self.status)
+        outer.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        buttons = QHBoxLayout()
+        self.find_button = QPushButton(self.tr("Tra cứu hồ sơ (Ctrl+F)"))
+        self.find_button.clicked.connect(self.desk_requested)
+        self.settings_button = QPushButton(self.tr("Thiết lập"))
+        self.settings_button.clicked.connect(self.settings_requested)
+        buttons.addWidget(self.find_button, 1)
+        buttons.addWidget(self.settings_button)
+        right.addLayout(buttons)
+        self.drafts_title = _section_title(self.tr("Hồ sơ đang nhập dở"))
+        right.addWidget(self.drafts_title)
+        self.drafts = self._list("drafts")
+        right.addWidget(self.drafts, 1)
+        self.due_title = _section_title(self.tr("Đến hạn hôm nay / quá hạn"))
+        right.addWidget(self.due_title)
+        self.due = self._list("due")
+        right.addWidget(self.due, 1)
+        self.today_title = _section_title(self.tr("Tiếp nhận hôm nay"))
+        right.addWidget(self.today_title)
+        self.today = self._list("today")
+        right.addWidget(self.today, 1)
+        self.sync = SyncIndicator()
+        right.addWidget(self.sync)
+        outer.addLayout(right, 2)
+
+        self._fill("")
+
+    def _list(self, name: str) -> QListWidget:
+        w = QListWidget()
+        w.setObjectName(name)
+        w.setWordWrap(True)
+        w.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        w.itemActivated.connect(self._list_activated)
+        return w
+
+    # ------------------------------------------------------------------ catalogue
+    def _fill(self, text: str) -> None:
+        catalog = self.kiosk.catalog
+        hits = {p.code for p in catalog.search(text)}
+        self.tree.clear()
+        first = None
+        for field_id, procs in catalog.by_field().items():
+            shown = [p for p in procs if p.code in hits]
+            if not shown:
+                continue
+            field = catalog.fields.get(field_id)
+            top = QTreeWidgetItem([field.name.get(self.lang) if field else field_id])
+            top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            for p in shown:
+                item = QTreeWidgetItem(
+                    top,
+                    [p.name.get(self.lang), p.code, p.processing_time.describe(self.lang)],
+                )
+                item.setData(0, ROLE, p.code)
+                item.setToolTip(0, p.name.get(self.lang))
+                first = first or item
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        if first is not None:
+            self.tree.setCurrentItem(first)
+        self.status.setText(
+            self.tr("Danh mục phiên bản {v} · {n} thủ tục").format(v=catalog.version, n=len(hits))
+        )
+
+    def visible_procedures(self) -> list[str]:
+        """Codes of the procedures now listed (tests)."""
+        return [
+            self.tree.topLevelItem(i).child(j).data(0, ROLE)
+            for i in range(self.tree.topLevelItemCount())
+            for j in range(self.tree.topLevelItem(i).childCount())
+        ]
+
+    def _choose_from_search(self) -> None:
+        item = self.tree.currentItem()
+        code = item.data(0, ROLE) if item is not None else None
+        if code:
+            self.procedure_chosen.emit(code)
+
+    def _activated(self, item: QTreeWidgetItem, _col: int) -> None:
+        code = item.data(0, ROLE)
+        if code:
+            self.procedure_chosen.emit(code)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Down from the search field walks into the filtered catalogue (keyboard first)
+        if (
+            obj is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.tree.setFocus()
+            return True
+        return super().eventFilter(obj, event)
+
+    # ------------------------------------------------------------------ lists
+    def reload(self) -> None:
+        """Reload drafts, today's and due dossiers off the GUI thread."""
+        desk = self.desk
+
+        def load() -> dict[str, Any]:
+            return {
+                "drafts": desk.intake.unfinished_drafts(),
+                "today": desk.todays_dossiers(),
+                "due": desk.due(),
+            }
+
+        self.runner.run(load, self._show_lists, self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.status.setText(self.tr("Không tải được danh sách hồ sơ: {e}").format(e=exc))
+        self.loaded = True
+
+    def _show_lists(self, data: dict[str, Any]) -> None:
+        catalog = self.kiosk.catalog
+        lang = self.lang
+
+        def proc_name(code: str) -> str:
+            p = catalog.procedures.get(code)
+            return p.name.get(lang) if p else code
+
+        self.drafts.clear()
+        for d in data["drafts"]:
+            text = self.tr("{proc} — sửa lần cuối {at}").format(
+                proc=proc_name(d["procedure_code"]), at=format_time_short(d.get("updated_at"))
+            )
+            item = QListWidgetItem(text)
+            item.setData(ROLE, ("draft", d["id"], d["procedure_code"]))
+            self.drafts.addItem(item)
+        self._placeholder(self.drafts, self.tr("Không có hồ sơ nhập dở"))
+
+        self.due.clear()
+        for kind, label in ((OVERDUE, self.tr("QUÁ HẠN")), (DUE_TODAY, self.tr("Hôm nay"))):
+            for d in data["due"][kind]:
+                text = f"{label} · {d['code']} · {d['applicant_name']} · " + self.tr(
+                    "hẹn {at}"
+                ).format(at=format_time_short(d.get("appointment_at"))[6:])
+                item = QListWidgetItem(text)
+                item.setData(ROLE, ("dossier", d["code"]))
+                if kind == OVERDUE:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.due.addItem(item)
+        self._placeholder(self.due, self.tr("Không có hồ sơ đến hạn"))
+        n_due = len(data["due"][OVERDUE]) + len(data["due"][DUE_TODAY])
+        self.due_title.setText(self.tr("Đến hạn hôm nay / quá hạn ({n})").format(n=n_due))
+
+        self.today.clear()
+        for d in data["today"]:
+            text = (
+                f"{format_time_short(d['received_at'])[:5]} · {d['code']} · "
+                f"{d['applicant_name']} · {proc_name(d['procedure_code'])}"
+            )
+            item = QListWidgetItem(text)
+            item.setData(ROLE, ("dossier", d["code"]))
+            self.today.addItem(item)
+        self._placeholder(self.today, self.tr("Chưa tiếp nhận hồ sơ nào hôm nay"))
+        self.today_title.setText(self.tr("Tiếp nhận hôm nay ({n})").format(n=len(data["today"])))
+        self.loaded = True
+
+    @staticmethod
+    def _placeholder(w: QListWidget, text: str) -> None:
+        if w.count() == 0:
+            item = QListWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            w.addItem(item)
+
+    def _list_activated(self, item: QListWidgetItem) -> None:
+        data = item.data(ROLE)
+        if not data:
+            return
+        if data[0] == "draft":
+            self.draft_chosen.emit(data[1], data[2])
+        else:
+            self.dossier_chosen.emit(data[1])

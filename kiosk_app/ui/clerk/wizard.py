@@ -1,0 +1,491 @@
+"""The clerk's intake wizard: applicant → form sections → documents → fee → review → receipt.
+
+Every edit lands in the draft (``intake.save_step``) after a short pause (``SAVE_DELAY_MS``), run
+on the TaskRunner, so a power cut loses at most the last few keystrokes and a wizard reopened
+with ``draft_id`` shows everything again. Submission is ``intake.submit_draft`` on the runner;
+the receipt is then rendered from the stored dossier. The wizard never touches the store itself.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_app.core.applicant import APPLICANT_FIELD
+from kiosk_app.ui.clerk.receipt_view import ReceiptDialog
+from kiosk_app.ui.clerk.wizard_applicant import ApplicantPage, ApplicantSteps
+from kiosk_app.ui.clerk.wizard_documents import DocumentsPage, store_file_now
+from kiosk_app.ui.clerk.wizard_draft import DraftSaver
+from kiosk_app.ui.clerk.wizard_fee import FeePage
+from kiosk_app.ui.clerk.wizard_review import ReviewPage, summary_groups
+from kiosk_app.ui.scanner import CccdScanner
+from kiosk_app.ui.widgets.form_view import FormSectionView, parse_path
+
+APPLICANT, DOCUMENTS, FEE, REVIEW, RECEIPT = "applicant", "documents", "fee", "review", "receipt"
+
+
+class IntakeWizard(ApplicantSteps, QWidget):
+    """``IntakeWizard(kiosk, runner, procedure_code=...)`` starts a new draft;
+    ``draft_id=...`` resumes one. ``ready`` fires once pages exist; ``finished(code)`` after
+    the receipt step, ``cancelled()`` when the clerk leaves (the draft is kept)."""
+
+    finished = Signal(str)
+    cancelled = Signal()
+    ready = Signal()
+    saved = Signal()
+    submit_failed = Signal(str)
+
+    def __init__(
+        self,
+        kiosk: Any,
+        runner: Any,
+        procedure_code: str | None = None,
+        draft_id: str | None = None,
+        lang: str = "vi",
+        parent: QWidget | None = None,
+        *,
+        scanner: CccdScanner | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not procedure_code and not draft_id:
+            raise ValueError("IntakeWizard needs a procedure_code or a draft_id")
+        self.kiosk, self.runner, self.lang = kiosk, runner, lang
+        self.draft_id = draft_id
+        self.procedure: Any = None
+        self.form: Any = None
+        self.answers: dict[str, Any] = {}
+        self.code: str | None = None
+        self.keys: list[str] = []
+        self.pages: dict[str, QWidget] = {}
+        self.views: dict[str, FormSectionView] = {}
+        self._touched: set[str] = set()
+        self.saver = DraftSaver(runner, kiosk.intake, self.payload, self)
+        self.saver.saved.connect(self.saved)
+        self.saver.failed.connect(
+            lambda msg: self.message.setText(
+                self.tr("Chưa lưu được bản nháp: %1").replace("%1", msg)
+            )
+        )
+        self.scanner = scanner or CccdScanner(self)
+        self._own_scanner = scanner is None
+        self.scanner.scanned.connect(self.apply_scan)
+        self._build_frame()
+        if draft_id:
+            runner.run(lambda: kiosk.intake.draft(draft_id), self._draft_loaded, self._fatal)
+        else:
+            self._build(procedure_code)
+            runner.run(
+                lambda: kiosk.intake.start_draft(procedure_code, channel="desk"),
+                self._draft_started,
+                self._fatal,
+            )
+
+    # ------------------------------------------------------------------ frame
+    def _build_frame(self) -> None:
+        self.steps = QListWidget()
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.steps.setMaximumWidth(230)
+        # long section titles wrap instead of hiding behind a horizontal scroll bar
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.heading = QLabel(self.tr("Đang mở hồ sơ…"))
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
+        self.stack = QStackedWidget()
+        self.message = QLabel()
+        self.message.setObjectName("wizard_message")
+        self.message.setWordWrap(True)
+        self.back_button = QPushButton(self.tr("← Quay lại"))
+        self.next_button = QPushButton(self.tr("Tiếp →"))
+        self.submit_button = QPushButton(self.tr("Nộp hồ sơ"))
+        self.done_button = QPushButton(self.tr("Hoàn tất"))
+        self.print_button = QPushButton(self.tr("In giấy tiếp nhận"))
+        self.cancel_button = QPushButton(self.tr("Hủy"))
+        self.back_button.clicked.connect(self.go_back)
+        # Slots must return None: a bool handed back to PySide6 from a slot is decref'd once too
+        # often (seen as "bool_dealloc" aborts at exit).
+        self.next_button.clicked.connect(self._next_clicked)
+        self.submit_button.clicked.connect(self.submit)
+        self.done_button.clicked.connect(self._done)
+        self.print_button.clicked.connect(self._print)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.next_button.setDefault(True)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self._next_clicked)
+        QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
+        nav = QHBoxLayout()
+        nav.addWidget(self.cancel_button)
+        nav.addStretch(1)
+        for b in (self.back_button, self.next_button, self.submit_button):
+            nav.addWidget(b)
+        nav.addWidget(self.print_button)
+        nav.addWidget(self.done_button)
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.stack, 1)
+        right.addWidget(self.message)
+        right.addLayout(nav)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.steps)
+        layout.addLayout(right, 1)
+        for b in (self.back_button, self.next_button, self.submit_button):
+            b.setEnabled(False)
+        self.print_button.hide()
+        self.done_button.hide()
+
+    def _build(self, procedure_code: str) -> None:
+        self.procedure = self.kiosk.catalog.get(procedure_code)
+        self.form = self.procedure.form
+        self.heading.setText(f"{self.procedure.name.get(self.lang)} ({self.procedure.code})")
+        try:
+            requester_section = self.form.section_of(APPLICANT_FIELD).id
+        except (KeyError, ValueError):
+            requester_section = None
+        titles = {APPLICANT: self.tr("Người nộp hồ sơ")}
+        req_view = self._section_view(requester_section) if requester_section else None
+        self.applicant_page = ApplicantPage(req_view)
+        self.applicant_page.lookup_requested.connect(self._lookup_applicant)
+        self.applicant_page.prefill_accepted.connect(self._accept_prefill)
+        self._add_page(APPLICANT, self.applicant_page)
+        for s in self.form.sections:
+            if s.id == requester_section:
+                continue
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self._section_view(s.id))
+            key = f"section:{s.id}"
+            titles[key] = s.title.get(self.lang)
+            self._add_page(key, scroll)
+        self.documents_page = DocumentsPage(
+            self.procedure, self.runner, self.kiosk.files, self.lang
+        )
+        self.documents_page.changed.connect(self._changed)
+        self.fee_page = FeePage(self.procedure, self.lang)
+        self.fee_page.changed.connect(self._changed)
+        self.review_page = ReviewPage(self.edit_step)
+        self.receipt_host = QWidget()
+        QVBoxLayout(self.receipt_host)
+        self.receipt: ReceiptDialog | None = None
+        for key, page, title in (
+            (DOCUMENTS, self.documents_page, self.tr("Thành phần hồ sơ")),
+            (FEE, self.fee_page, self.tr("Lệ phí, trả kết quả")),
+            (REVIEW, self.review_page, self.tr("Kiểm tra và nộp")),
+            (RECEIPT, self.receipt_host, self.tr("Giấy tiếp nhận")),
+        ):
+            titles[key] = title
+            self._add_page(key, page)
+        self.titles = titles
+        # Editors show the form's defaults (e.g. "father known" ticked): they are answers too.
+        shown: dict[str, Any] = {}
+        for view in self.views.values():
+            shown.update(view.answers())
+        self.answers = self.form.compute(self.form.normalize(shown))
+        for key in self.keys:
+            self.steps.addItem(titles[key])
+        self._show(APPLICANT)
+
+    def _section_view(self, section_id: str) -> FormSectionView:
+        view = FormSectionView(self.form, section_id, self.lang, store_file=self._store_file)
+        view.changed.connect(
+            lambda fid, value, sid=section_id: self._field_changed(sid, fid, value)
+        )
+        self.views[section_id] = view
+        return view
+
+    def _add_page(self, key: str, page: QWidget) -> None:
+        self.keys.append(key)
+        self.pages[key] = page
+        self.stack.addWidget(page)
+
+    def _store_file(self, path: str) -> dict:
+        # The form view's callback is synchronous; a scanned page copies in well under a second.
+        return store_file_now(self.kiosk.files, Path(path))
+
+    # ------------------------------------------------------------------ draft
+    def _draft_started(self, draft_id: str) -> None:
+        self.draft_id = self.saver.draft_id = draft_id
+        if self.saver.dirty:
+            self.save_now()
+        self._set_nav()
+        self.ready.emit()
+
+    def _draft_loaded(self, draft: dict | None) -> None:
+        if draft is None:
+            self._fatal(RuntimeError(self.tr("Không tìm thấy hồ sơ nháp")))
+            return
+        self._build(draft["procedure_code"])
+        self.answers = self.form.compute(self.form.normalize(draft["answers"]))
+        self.answers = {k: v for k, v in self.answers.items() if v is not None}
+        self.saver.draft_id = self.draft_id
+        self.saver.saved_keys = set(draft["answers"])
+        extra = draft.get("extra") or {}
+        for view in self.views.values():
+            view.set_answers(self.answers)
+        self.applicant_page.id_edit.setText(extra.get("id_number") or self._requester_id() or "")
+        self.documents_page.set_state(
+            draft.get("documents") or [], extra.get("presented", []), extra.get("attachments", [])
+        )
+        self.fee_page.set_state(extra.get("payment"), extra.get("delivery"))
+        page = extra.get("wizard_page")
+        self._show(page if page in self.pages and page != RECEIPT else APPLICANT)
+        self.ready.emit()
+
+    def _fatal(self, exc: BaseException) -> None:
+        self.message.setText(getattr(exc, "message", None) or str(exc))
+
+    def _requester_id(self) -> str | None:
+        person = self.answers.get(APPLICANT_FIELD)
+        return person.get("id_number") if isinstance(person, dict) else None
+
+    def _changed(self) -> None:
+        self.saver.schedule()
+
+    def has_unsaved(self) -> bool:
+        """True while edits wait for (or are being written to) the draft."""
+        return self.code is None and self.saver.pending
+
+    def payload(self) -> dict[str, Any]:
+        """What the draft gets: answers, checklist, fee choices and the page reached."""
+        key = self.current_key()
+        step = key.split(":", 1)[1] if key and key.startswith("section:") else None
+        return {
+            "step": step,
+            "answers": dict(self.answers),
+            "documents": self.documents_page.documents(),
+            "extra": {
+                "wizard_page": key,
+                "id_number": self.applicant_page.id_edit.text().strip() or None,
+                "presented": self.documents_page.presented(),
+                "attachments": self.documents_page.attachments(),
+                "payment": self.fee_page.payment(),
+                "delivery": self.fee_page.delivery(),
+            },
+        }
+
+    def save_now(self) -> None:
+        """Write pending edits to the draft now (queued on the runner, in order)."""
+        if self.procedure is not None and self.code is None:
+            self.saver.save_now()
+
+    # ------------------------------------------------------------------ form loop
+    def _field_changed(self, section_id: str, field_id: str, value: Any) -> None:
+        self._touched.add(field_id)
+        merged = dict(self.answers)
+        if value is None:
+            merged.pop(field_id, None)
+        else:
+            merged[field_id] = value
+        self.answers = self.form.compute(self.form.normalize(merged))
+        self.views[section_id].refresh(self.answers)
+        self._check_section(section_id, all_fields=False)
+        person = value if field_id == APPLICANT_FIELD and isinstance(value, dict) else {}
+        if person.get("id_number") and not self.applicant_page.id_edit.hasFocus():
+            self.applicant_page.id_edit.setText(str(person["id_number"]))
+        self._changed()
+
+    def _check_section(self, section_id: str, all_fields: bool) -> list:
+        result = self.form.validate(self.answers, section=section_id)
+        errors, warnings = list(result.errors), list(result.warnings)
+        if not all_fields:
+            errors = [i for i in errors if parse_path(i.path)[0][0] in self._touched]
+            warnings = [i for i in warnings if parse_path(i.path)[0][0] in self._touched]
+        self.views[section_id].show_issues(errors, warnings)
+        return list(result.errors)
+
+    # ------------------------------------------------------------------ navigation
+    def current_key(self) -> str | None:
+        page = self.stack.currentWidget()
+        return next((k for k, p in self.pages.items() if p is page), None)
+
+    def _skipped(self, key: str) -> bool:
+        if key.startswith("section:"):
+            return not self.form.visible_fields(key.split(":", 1)[1], self.answers)
+        return key == RECEIPT and self.code is None
+
+    def _show(self, key: str) -> None:
+        self.stack.setCurrentWidget(self.pages[key])
+        index = self.keys.index(key)
+        self.steps.setCurrentRow(index)
+        for i in range(self.steps.count()):
+            item = self.steps.item(i)
+            font = item.font()
+            font.setBold(i == index)
+            item.setFont(font)
+        self.message.clear()
+        self.scanner.enabled = key == APPLICANT
+        if key.startswith("section:"):
+            view = self.views[key.split(":", 1)[1]]
+            view.set_answers(self.answers)
+            view.focus_first()
+        elif key == APPLICANT:
+            self.applicant_page.id_edit.setFocus()
+        elif key == DOCUMENTS:
+            self.documents_page.refresh(self.answers)
+        elif key == FEE:
+            self.fee_page.refresh(self.answers)
+        elif key == REVIEW:
+            self.fee_page.refresh(self.answers)
+            self.review_page.error.clear()
+            self.review_page.show_summary(self._summary())
+        self._set_nav()
+
+    def _set_nav(self) -> None:
+        key = self.current_key()
+        ready = self.draft_id is not None and self.procedure is not None
+        done = self.code is not None
+        self.back_button.setEnabled(key not in (APPLICANT, RECEIPT) and not done)
+        self.back_button.setVisible(not done)
+        self.next_button.setVisible(key not in (REVIEW, RECEIPT))
+        self.next_button.setEnabled(ready)
+        self.submit_button.setVisible(key == REVIEW)
+        self.submit_button.setEnabled(ready and not done)
+        self.cancel_button.setVisible(not done)
+        self.print_button.setVisible(key == RECEIPT)
+        self.done_button.setVisible(key == RECEIPT)
+
+    def _blockers(self, key: str) -> list[str]:
+        """Why the clerk cannot leave ``key`` forward (shown to them); empty when fine."""
+        if key == APPLICANT:
+            sid = (
+                self.form.section_of(APPLICANT_FIELD).id if APPLICANT_FIELD in self._top() else None
+            )
+            errors = self._check_section(sid, all_fields=True) if sid else []
+            return [self.tr("Thông tin người nộp còn lỗi")] if errors else []
+        if key.startswith("section:"):
+            errors = self._check_section(key.split(":", 1)[1], all_fields=True)
+            return [self.tr("Trang này còn lỗi, xem thông báo bên cạnh từng ô")] if errors else []
+        if key == DOCUMENTS:
+            missing = self.documents_page.missing(self.answers)
+            self.documents_page.show_missing(missing)
+            return (
+                [self.tr("Còn thiếu giấy tờ bắt buộc: %1").replace("%1", "; ".join(missing))]
+                if missing
+                else []
+            )
+        return []
+
+    def _top(self) -> set[str]:
+        return {f.id for f in self.form.fields}
+
+    def go_next(self) -> bool:
+        """Validate the current step and move on; False (with the reasons shown) if blocked."""
+        key = self.current_key()
+        if key is None or self.procedure is None or key in (REVIEW, RECEIPT):
+            return False
+        blockers = self._blockers(key)
+        if blockers:
+            self.message.setText("\n".join(blockers))
+            self.message.setStyleSheet("color: #b00020;")
+            return False
+        i = self.keys.index(key) + 1
+        while self._skipped(self.keys[i]):
+            i += 1
+        self._show(self.keys[i])
+        self._changed()  # the page reached is part of the draft
+        return True
+
+    def _next_clicked(self) -> None:
+        self.go_next()
+
+    def go_back(self) -> None:
+        key = self.current_key()
+        if key in (None, APPLICANT, RECEIPT) or self.code is not None:
+            return
+        i = self.keys.index(key) - 1
+        while i > 0 and self._skipped(self.keys[i]):
+            i -= 1
+        self._show(self.keys[i])
+
+    def edit_step(self, key: str) -> None:
+        """ "Sửa" on the review page: jump to that step."""
+        if key in self.pages and self.code is None:
+            self._show(key)
+
+    def _summary(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        return summary_groups(self)
+
+    def _section_of_key(self, key: str) -> str | None:
+        if key.startswith("section:"):
+            return key.split(":", 1)[1]
+        try:
+            return self.form.section_of(APPLICANT_FIELD).id
+        except (KeyError, ValueError):
+            return None
+
+    # ------------------------------------------------------------------ submit / receipt
+    def submit(self) -> None:
+        """Save, then submit the draft on the runner; errors are listed on the review page."""
+        if self.draft_id is None or self.code is not None:
+            return
+        missing = self.documents_page.missing(self.answers)
+        if missing:
+            self.review_page.error.setText(
+                self.tr("Còn thiếu giấy tờ bắt buộc: %1").replace("%1", "; ".join(missing))
+            )
+            return
+        self.save_now()
+        self.submit_button.setEnabled(False)
+        draft_id, intake = self.draft_id, self.kiosk.intake
+        self.runner.run(lambda: intake.submit_draft(draft_id), self._submitted, self._submit_error)
+
+    def _submit_error(self, exc: BaseException) -> None:
+        message = getattr(exc, "message", None) or str(exc)
+        issues = getattr(exc, "issues", None) or []
+        lines = [message] + [
+            f"• {getattr(i, 'path', '')}: {getattr(getattr(i, 'message', ''), 'vi', i)}"
+            if hasattr(i, "path")
+            else f"• {i}"
+            for i in issues
+        ]
+        text = unicodedata.normalize("NFC", "\n".join(lines))
+        self.review_page.error.setText(text)
+        self.submit_button.setEnabled(True)
+        self.submit_failed.emit(text)
+
+    def _submitted(self, result: Any) -> None:
+        self.code = result.code
+        self.saver.close()
+        self.receipt = ReceiptDialog(self.kiosk, self.code, runner=self.runner, embedded=True)
+        self.receipt_host.layout().addWidget(self.receipt)
+        self._show(RECEIPT)
+        self.heading.setText(self.tr("Đã tiếp nhận hồ sơ %1").replace("%1", self.code))
+
+    def _print(self) -> None:
+        if self.receipt is not None:
+            self.receipt.print_dialog()
+
+    def _done(self) -> None:
+        if self.code:
+            self.finished.emit(self.code)
+
+    def cancel(self) -> None:
+        """Leave the wizard; pending edits are written first, so the draft can be resumed."""
+        if self.saver.dirty:
+            self.save_now()
+        self.cancelled.emit()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if self.saver.dirty:
+            self.save_now()
+        if self._own_scanner:
+            self.scanner.enabled = False
+        super().hideEvent(event)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if self._own_scanner:
+            self.scanner.uninstall()
+        super().closeEvent(event)

@@ -1,0 +1,425 @@
+"""The intake wizard driven through its real widgets: complete intakes ending in a stored dossier
+whose answers equal what was typed, CCCD scan, returning applicant, draft recovery, blocking on
+missing documents, and the receipt preview/print."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+
+from kiosk_app.ui.clerk.wizard import APPLICANT, DOCUMENTS, FEE, REVIEW, IntakeWizard
+from tests.ui.keys import type_text
+
+QR = "079085123456|123456789|Phạm Thị Thu Hà|20081985|Nữ|Số 7, Lê Lợi, Huế|01022021"
+
+
+# ---------------------------------------------------------------- helpers
+def _open(qtbot: Any, kiosk: Any, runner: Any, *, owned: bool = True, **kw: Any) -> IntakeWizard:
+    wiz = IntakeWizard(kiosk, runner, **kw)
+    if owned:
+        qtbot.addWidget(wiz)
+    wiz.resize(1366, 768)
+    with qtbot.waitSignal(wiz.ready, timeout=5000):
+        wiz.show()
+    return wiz
+
+
+def _type(qtbot: Any, wiz: IntakeWizard, widget: Any, text: str) -> None:
+    type_text(widget, text)
+    # Digits typed fast on the applicant page are held by the scanner until its pause passes.
+    qtbot.waitUntil(lambda: not wiz.scanner.holding, timeout=1000)
+
+
+def _click(qtbot: Any, button: Any) -> None:
+    # Near the left edge: a wide QCheckBox only reacts on its box and text, not the whole row.
+    pos = QPoint(8, button.height() // 2)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _label(options: list, value: str) -> str:
+    return next(o.label.vi for o in options if o.value == value)
+
+
+def _fill(qtbot: Any, wiz: IntakeWizard, view: Any, path: str, field: Any, value: Any) -> None:
+    """Enter a stored value the way a clerk would, through the editor for ``path``."""
+    if field.type == "computed" or value is None:
+        return
+    ed = view.editor(path)
+    t = field.type
+    if t not in ("person", "repeat", "address") and ed.value() == value:
+        return  # already shown (a default)
+    if t == "person":
+        for sub in field.fields:
+            _fill(qtbot, wiz, view, f"{path}.{sub.id}", sub, value.get(sub.id))
+    elif t == "repeat":
+        for i, item in enumerate(value):
+            if i >= len(ed.items):
+                _click(qtbot, ed.add_button)
+            for sub in field.fields:
+                _fill(qtbot, wiz, view, f"{path}[{i}].{sub.id}", sub, item.get(sub.id))
+    elif t == "address":
+        for part in ("province", "commune"):
+            choice = ed.province if part == "province" else ed.commune
+            combo = getattr(choice, "combo", choice)
+            _type(qtbot, wiz, combo.lineEdit(), _label(choice.options, value[part]))
+        detail = ed.detail
+        _type(qtbot, wiz, getattr(detail, "line", detail), value["detail"])
+    elif t == "choice":
+        combo = getattr(ed, "combo", ed)
+        assert isinstance(combo, QComboBox)
+        combo.lineEdit().clear()
+        _type(qtbot, wiz, combo.lineEdit(), _label(ed.options, value))
+    elif t == "boolean":
+        check = getattr(ed, "check", None) or (ed if isinstance(ed, QCheckBox) else None)
+        if check is not None:
+            if check.isChecked() != bool(value):
+                _click(qtbot, check)
+            elif value is False:  # an untouched box is "unanswered": tick and untick
+                _click(qtbot, check)
+                _click(qtbot, check)
+        else:
+            _click(qtbot, ed.yes if value else ed.no)
+    elif t == "date":
+        y, m, d = value.split("-")
+        _type(qtbot, wiz, ed.focus_widget(), f"{d}{m}{y}")
+    else:
+        target = ed.focus_widget() if hasattr(ed, "focus_widget") else ed
+        _type(qtbot, wiz, target, str(value))
+
+
+def _fill_section(qtbot: Any, wiz: IntakeWizard, section_id: str, answers: dict) -> None:
+    view = wiz.views[section_id]
+    for f in wiz.form.section(section_id).fields:
+        if f.id in answers and wiz.form.is_relevant(f.id, wiz.answers):
+            _fill(qtbot, wiz, view, f.id, f, answers[f.id])
+
+
+def _fill_all_sections(qtbot: Any, wiz: IntakeWizard, answers: dict) -> None:
+    """From the applicant page through every form section, pressing "Tiếp" after each."""
+    assert wiz.current_key() == APPLICANT
+    while True:
+        key = wiz.current_key()
+        sid = wiz._section_of_key(key) if key == APPLICANT or key.startswith("section:") else None
+        if sid is None:
+            return
+        _fill_section(qtbot, wiz, sid, answers)
+        _click(qtbot, wiz.next_button)
+        assert wiz.current_key() != key, wiz.message.text()
+
+
+def _tick_required_documents(qtbot: Any, wiz: IntakeWizard) -> None:
+    page = wiz.documents_page
+    for req in wiz.procedure.required_documents(wiz.answers):
+        if not page.rows[req.id].check.isChecked():
+            _click(qtbot, page.rows[req.id].check)
+
+
+def _submit_and_wait(qtbot: Any, wiz: IntakeWizard) -> str:
+    assert wiz.current_key() == REVIEW
+    _click(qtbot, wiz.submit_button)
+    qtbot.waitUntil(lambda: wiz.code is not None, timeout=5000)
+    return wiz.code
+
+
+def _expected(kiosk: Any, code: str, typed: dict) -> dict:
+    form = kiosk.catalog.get(code).form
+    return form.prune(form.compute(form.normalize(typed)))
+
+
+def _example(kiosk: Any, code: str, **changes: Any) -> dict:
+    answers = kiosk.catalog.get(code).example_submission()["answers"]
+    answers.update(changes)
+    return answers
+
+
+# ---------------------------------------------------------------- complete intakes
+def test_signature_certification_end_to_end(
+    qtbot: Any, kiosk: Any, runner: Any, tmp_path: Path
+) -> None:
+    typed = _example(
+        kiosk,
+        "2.000884",
+        requester={
+            **_example(kiosk, "2.000884")["requester"],
+            "full_name": "Lê Thị Hồng Nhung",
+            "id_number": "046190001234",
+        },
+    )
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    _fill_all_sections(qtbot, wiz, typed)
+    assert wiz.current_key() == DOCUMENTS
+    _tick_required_documents(qtbot, wiz)
+    _click(qtbot, wiz.next_button)
+    assert wiz.current_key() == FEE, wiz.message.text()
+    assert "10.000 đ" in wiz.fee_page.fee_label.text()
+    _click(qtbot, wiz.fee_page.buttons["transfer"])
+    _click(qtbot, wiz.fee_page.buttons["post"])
+    _click(qtbot, wiz.next_button)
+    assert wiz.current_key() == REVIEW
+    review = wiz.review_page.text()
+    assert "Lê Thị Hồng Nhung" in review and "Chuyển khoản" in review
+
+    code = _submit_and_wait(qtbot, wiz)
+    view = kiosk.intake.lookup(code)
+    assert view.dossier["answers"] == _expected(kiosk, "2.000884", typed)
+    assert view.dossier["applicant_name"] == "Lê Thị Hồng Nhung"
+    assert view.dossier["delivery"] == "post"
+    assert view.dossier["payment"] == {"method": "transfer", "amount": 10000}
+    assert [d["id"] for d in view.documents] == ["van_ban_can_chung_thuc"]
+    assert kiosk.intake.unfinished_drafts() == []
+
+    # Receipt: preview from the stored dossier, printed twice to a PDF file.
+    with qtbot.waitSignal(wiz.receipt.ready, timeout=5000, raising=False):
+        pass
+    qtbot.waitUntil(lambda: wiz.receipt.page_count > 0, timeout=5000)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setCopyCount(2)
+    pages = wiz.receipt.print_to(printer)
+    assert pages == 2 * wiz.receipt.page_count
+    assert out.stat().st_size > 1000
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+        assert f"Pages:           {pages}" in info
+    assert wiz.print_button.isVisible()
+    with qtbot.waitSignal(wiz.finished, timeout=1000) as sig:
+        _click(qtbot, wiz.done_button)
+    assert sig.args == [code]
+    assert not wiz.has_unsaved()
+
+
+def test_certified_copy_with_repeat_rows(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    typed = _example(
+        kiosk,
+        "2.000815",
+        requester={"full_name": "Hoàng Văn Đức", "id_number": "001090012345"},
+        documents=[
+            {"title": "Bằng tốt nghiệp THPT", "pages": 3, "copies": 2},
+            {"title": "Giấy khai sinh", "pages": 1, "copies": 1},
+        ],
+    )
+    typed.pop("total_fee", None)
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000815")
+    _fill_all_sections(qtbot, wiz, typed)
+    _tick_required_documents(qtbot, wiz)
+    _click(qtbot, wiz.next_button)
+    assert wiz.fee_page.fee == 12000  # (2000+2000+1000)×2 + 2000
+    _click(qtbot, wiz.next_button)
+    code = _submit_and_wait(qtbot, wiz)
+    stored = kiosk.intake.lookup(code).dossier
+    assert stored["answers"] == _expected(kiosk, "2.000815", typed)
+    assert [d["title"] for d in stored["answers"]["documents"]] == [
+        "Bằng tốt nghiệp THPT",
+        "Giấy khai sinh",
+    ]
+    assert stored["fee"] == 12000
+
+
+def test_birth_registration(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    typed = _example(kiosk, "1.001193", child_full_name="Nguyễn Ngọc Ánh")
+    typed.pop("child_dob_words", None)
+    wiz = _open(qtbot, kiosk, runner, procedure_code="1.001193")
+    _fill_all_sections(qtbot, wiz, typed)
+    assert wiz.current_key() == DOCUMENTS
+    _tick_required_documents(qtbot, wiz)
+    _click(qtbot, wiz.next_button)
+    assert "Miễn phí" in wiz.fee_page.fee_label.text()
+    _click(qtbot, wiz.next_button)
+    code = _submit_and_wait(qtbot, wiz)
+    stored = kiosk.intake.lookup(code).dossier
+    assert stored["answers"] == _expected(kiosk, "1.001193", typed)
+    assert stored["fee"] == 0
+
+
+# ---------------------------------------------------------------- applicant step
+def _scan(widget: Any, text: str) -> None:
+    for ch in text + "\n":
+        key, txt = (Qt.Key.Key_Return, "\r") if ch == "\n" else (Qt.Key.Key_unknown, ch)
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(
+                widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, txt)
+            )
+
+
+def test_cccd_scan_fills_the_requester(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    name_box = wiz.views["requester"].editor("requester.full_name")
+    _scan(wiz.applicant_page.id_edit, QR)
+    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=2000)
+    assert name_box.value() == "Phạm Thị Thu Hà"
+    person = wiz.answers["requester"]
+    assert person["id_number"] == "079085123456"
+    assert person["full_name"] == "Phạm Thị Thu Hà"
+    assert "Phạm Thị Thu Hà" in wiz.applicant_page.scan_status.text()
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    assert kiosk.intake.draft(wiz.draft_id)["answers"]["requester"]["full_name"] == (
+        "Phạm Thị Thu Hà"
+    )
+    _scan(wiz.applicant_page.id_edit, "079085123456|bad")
+    qtbot.wait(80)
+    assert "CCCD" in wiz.applicant_page.scan_status.text()  # a clear error, nothing changed
+    assert wiz.answers["requester"]["full_name"] == "Phạm Thị Thu Hà"
+
+
+def test_returning_applicant_is_offered_prefill(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    ex = kiosk.catalog.get("2.000884").example_submission()
+    kiosk.intake.submit("2.000884", ex["answers"], ex["documents"])
+    wiz = _open(qtbot, kiosk, runner, procedure_code="1.001193")
+    _type(qtbot, wiz, wiz.applicant_page.id_edit, "001090012345\n")
+    qtbot.waitUntil(lambda: wiz.applicant_page.offer.isVisibleTo(wiz), timeout=3000)
+    assert "Nguyễn Văn An" in wiz.applicant_page.offer_label.text()
+    _click(qtbot, wiz.applicant_page.offer_button)
+    assert wiz.answers["requester"]["full_name"] == "Nguyễn Văn An"
+    assert wiz.answers["requester"]["residence"]["detail"] == "Số 1, thôn Nam Đông"
+    assert wiz.views["requester"].editor("requester.full_name").value() == "Nguyễn Văn An"
+
+
+# ---------------------------------------------------------------- drafts and blocking
+def test_draft_recovery_after_the_wizard_is_destroyed(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    typed = _example(kiosk, "2.000884")
+    wiz = _open(qtbot, kiosk, runner, owned=False, procedure_code="2.000884")
+    _fill_section(qtbot, wiz, "requester", typed)
+    _click(qtbot, wiz.next_button)
+    page = wiz.current_key()
+    view = wiz.views["documents"]
+    _type(qtbot, wiz, view.editor("documents[0].title").focus_widget(), "Hợp đồng thuê nhà")
+    assert wiz.has_unsaved()
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    draft_id, answers = wiz.draft_id, dict(wiz.answers)
+    wiz.close()
+    wiz.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(wiz), timeout=1000)
+
+    again = _open(qtbot, kiosk, runner, draft_id=draft_id)
+    assert again.current_key() == page
+    assert again.answers["requester"] == answers["requester"]
+    assert again.answers["documents"][0]["title"] == "Hợp đồng thuê nhà"
+    assert again.views["documents"].editor("documents[0].title").value() == "Hợp đồng thuê nhà"
+    assert again.views["requester"].editor("requester.full_name").value() == "Nguyễn Văn An"
+    assert again.applicant_page.id_edit.text() == "001090012345"
+
+
+def test_missing_required_documents_block(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    _fill_all_sections(qtbot, wiz, _example(kiosk, "2.000884"))
+    assert wiz.current_key() == DOCUMENTS
+    assert wiz.go_next() is False
+    assert wiz.current_key() == DOCUMENTS
+    problem = wiz.documents_page.problem.text()
+    assert "Còn thiếu giấy tờ bắt buộc" in problem
+    assert "Giấy tờ, văn bản sẽ ký" in problem
+    assert "Còn thiếu giấy tờ bắt buộc" in wiz.message.text()
+    _tick_required_documents(qtbot, wiz)
+    assert wiz.go_next() is True
+    assert wiz.current_key() == FEE
+
+
+def test_review_edit_jumps_back_and_attachment_is_kept(
+    qtbot: Any, kiosk: Any, runner: Any, tmp_path: Path
+) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    _fill_all_sections(qtbot, wiz, _example(kiosk, "2.000884"))
+    scan = tmp_path / "van_ban.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned page")
+    got: list[dict] = []
+    wiz.documents_page.attach_file("van_ban_can_chung_thuc", scan, got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=3000)
+    _tick_required_documents(qtbot, wiz)
+    _click(qtbot, wiz.next_button)
+    _click(qtbot, wiz.next_button)
+    assert wiz.current_key() == REVIEW
+    _click(qtbot, wiz.review_page.edit_buttons[APPLICANT])
+    assert wiz.current_key() == APPLICANT
+    wiz.edit_step(REVIEW)
+    code = _submit_and_wait(qtbot, wiz)
+    view = kiosk.intake.lookup(code)
+    assert [a["name"] for a in view.attachments] == ["van_ban.pdf"]
+
+
+@pytest.mark.parametrize("code", ["2.000884"])
+def test_cancel_keeps_the_draft(qtbot: Any, kiosk: Any, runner: Any, code: str) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code=code)
+    name = wiz.views["requester"].editor("requester.full_name").focus_widget()
+    _type(qtbot, wiz, name, "Đỗ Văn Bình")
+    with qtbot.waitSignal(wiz.cancelled, timeout=1000):
+        _click(qtbot, wiz.cancel_button)
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    assert [d["id"] for d in kiosk.intake.unfinished_drafts()] == [wiz.draft_id]
+    assert kiosk.intake.draft(wiz.draft_id)["answers"]["requester"]["full_name"] == "Đỗ Văn Bình"
+
+
+def test_receipt_dialog_offers_two_copies_and_marks_reprints(
+    qtbot: Any, kiosk: Any, runner: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from kiosk_app.ui.clerk import receipt_view
+
+    ex = kiosk.catalog.get("2.000884").example_submission()
+    code = kiosk.intake.submit("2.000884", ex["answers"], ex["documents"]).code
+    seen: list[int] = []
+
+    class FakePrintDialog:
+        def __init__(self, printer: QPrinter, parent: Any = None) -> None:
+            seen.append(printer.copyCount())
+
+        def setWindowTitle(self, _title: str) -> None:  # noqa: N802 (Qt API)
+            pass
+
+        def exec(self) -> int:
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(receipt_view, "QPrintDialog", FakePrintDialog)
+    dlg = receipt_view.show_receipt(None, kiosk, code, reprint=True, runner=runner)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.page_count > 0, timeout=5000)
+    assert dlg.print_button.isEnabled()
+    assert dlg.print_dialog() is False  # cancelled: nothing printed
+    assert seen == [2]
+    assert b"%PDF" in dlg.pdf_bytes[:8]
+    bad = receipt_view.ReceiptDialog(kiosk, "000.00.06.H56-250312-9999")
+    qtbot.addWidget(bad)
+    assert bad.page_count == 0
+    assert "Không tạo được" in bad.status.text()
+
+
+def test_bad_input_shows_vietnamese_messages_beside_fields(
+    qtbot: Any, kiosk: Any, runner: Any
+) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    view = wiz.views["requester"]
+    _type(qtbot, wiz, view.editor("requester.full_name").focus_widget(), "Nguyễn Văn An")
+    _type(qtbot, wiz, view.editor("requester.id_number").focus_widget(), "12345")
+    _type(qtbot, wiz, view.editor("requester.date_of_birth").focus_widget(), "31022090")
+    _type(qtbot, wiz, view.editor("requester_phone").focus_widget(), "12ab")
+    assert wiz.go_next() is False
+    assert wiz.current_key() == APPLICANT
+    assert "lỗi" in wiz.message.text()
+    shown = " ".join(lbl.text() for lbl in view.findChildren(QLabel) if lbl.isVisible())
+    assert "12 chữ số" in shown  # the ID number rule
+    assert "Ngày không hợp lệ" in shown
+    assert "Số điện thoại không hợp lệ" in shown
+    # corrected input clears the messages and the wizard moves on; nothing typed was lost
+    for path, text in (
+        ("requester.id_number", "001090012345"),
+        ("requester.date_of_birth", "15051990"),
+        ("requester_phone", "0912345678"),
+    ):
+        target = view.editor(path).focus_widget()
+        target.clear()
+        _type(qtbot, wiz, target, text)
+    assert wiz.go_next() is True, wiz.message.text()
+    assert wiz.answers["requester"]["full_name"] == "Nguyễn Văn An"
+    assert wiz.answers["requester"]["date_of_birth"] == "1990-05-15"
+    assert wiz.answers["requester_phone"] == "0912345678"
