@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import yaml
 
-from kiosk_app.resources import resource_path
+from kiosk_app.resources import load_yaml, resource_path
 
 APP_NAME = "motcua-kiosk"
 DB_FILE = "kiosk.sqlite"
@@ -53,7 +52,7 @@ def default_data_dir() -> Path:
 
 
 def demo_office() -> dict[str, Any]:
-    data = yaml.safe_load(resource_path("demo", "office.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(resource_path("demo", "office.yaml").read_text(encoding="utf-8"))
     return {k: data[k] for k in SETTING_NAMES if k in data} | {"demo": True}
 
 

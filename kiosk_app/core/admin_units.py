@@ -36,7 +36,7 @@ from pathlib import Path
 import yaml
 
 from kiosk_app.core.textfold import fold_key
-from kiosk_app.resources import resource_path
+from kiosk_app.resources import load_yaml, resource_path
 
 __all__ = [
     "AdminUnitsDataError",
@@ -178,7 +178,7 @@ def _code(file: str, row: int, value: str, digits: int, what: str) -> str:
 def _load(root: Path) -> _Data:
     version_file = root / "version.yaml"
     try:
-        meta = yaml.safe_load(version_file.read_text(encoding="utf-8")) or {}
+        meta = load_yaml(version_file.read_text(encoding="utf-8")) or {}
         version = f"{meta['package']} (data {meta['data_version']})"
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise AdminUnitsDataError("version.yaml", None, f"unreadable: {exc}") from exc

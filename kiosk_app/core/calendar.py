@@ -62,7 +62,7 @@ from kiosk_app.core.timeunits import (
     WORKING_DAYS,
     ProcessingTime,
 )
-from kiosk_app.resources import resource_path
+from kiosk_app.resources import load_yaml, resource_path
 
 VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 OFF: Final = "off"
@@ -132,7 +132,7 @@ def load_override_file(path: Path | str) -> OverrideFile:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CalendarDataError(path, "(file)", f"cannot read: {exc}") from exc
     if not isinstance(data, Mapping):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from kiosk_app.resources import resource_path
+from kiosk_app.resources import load_yaml, resource_path
 
 ORIGINS = ("commune", "province")
 
@@ -72,7 +72,7 @@ def load_lifecycle(path: Path | None = None) -> Lifecycle:
     path = path or resource_path("lifecycle", "statuses.yaml")
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise LifecycleError(f"{name}: cannot read: {exc}") from exc
     if not isinstance(data, dict) or "statuses" not in data or "transitions" not in data:

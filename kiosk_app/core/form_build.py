@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from kiosk_app.core.expr import Expr, ExprError, parse
 from kiosk_app.core.form_fields import (
     COMMON_KEYS,
@@ -32,6 +30,7 @@ from kiosk_app.core.form_fields import (
 from kiosk_app.core.form_normalize import parse_date_input
 from kiosk_app.core.form_refs import check_expr, check_fields, computed_order
 from kiosk_app.core.lists import UnknownList, list_names
+from kiosk_app.resources import load_yaml
 
 __all__ = ["FormDefinitionError", "BlockProvider", "default_blocks", "build_form"]
 
@@ -65,7 +64,7 @@ def _read_block(name: str) -> dict:
     path = resource_path("forms", "blocks", f"{name}.yaml")
     if not path.is_file():
         raise KeyError(name)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise KeyError(name)
     return data

@@ -43,6 +43,7 @@ from kiosk_app.core.form_fields import Field, Issue, Option, Text, is_empty
 from kiosk_app.core.form_messages import MSG
 from kiosk_app.core.form_normalize import coerce_computed, normalize_value
 from kiosk_app.core.lists import ListProvider, UnknownList, default_lists
+from kiosk_app.resources import load_yaml
 
 __all__ = [
     "FormDefinition",
@@ -471,7 +472,7 @@ def load_form(
         path = resource_path("forms", f"{path_or_id}.yaml")
     source = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise FormDefinitionError(source, "-", f"cannot read: {e}") from e
     except yaml.YAMLError as e:

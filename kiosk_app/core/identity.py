@@ -27,11 +27,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from kiosk_app.core.text import Text
 from kiosk_app.core.textfold import fold
-from kiosk_app.resources import resource_path
+from kiosk_app.resources import load_yaml, resource_path
 
 __all__ = [
     "PASSPORT_PATTERN",
@@ -131,7 +129,7 @@ _SEX_EN = {"nam": "male", "nu": "female"}
 @cache
 def _cccd_provinces() -> dict[str, str]:
     path = resource_path("lists", "cccd_province_codes.yaml")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path.read_text(encoding="utf-8"))
     items = doc.get("items") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise ValueError(f"{path.name}: items: missing or not a list")

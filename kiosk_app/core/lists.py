@@ -34,6 +34,7 @@ import yaml
 
 from kiosk_app.core.form_fields import Option, parse_text
 from kiosk_app.core.text import Text
+from kiosk_app.resources import load_yaml
 
 __all__ = [
     "ListProvider",
@@ -109,7 +110,7 @@ class StaticLists:
 def _load_list_file(path: Path) -> list[Option]:
     src = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise ListDataError(src, "-", f"not valid YAML: {e}") from e
     if not isinstance(data, dict):
