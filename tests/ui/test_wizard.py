@@ -4,8 +4,11 @@ missing documents, and the receipt preview/print."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
 from kiosk_app.ui.clerk.wizard import APPLICANT, DOCUMENTS, FEE, REVIEW, IntakeWizard
-from tests.ui.keys import type_text
+from tests.ui.keys import press_key, type_text
 
 QR = "079085123456|123456789|Phạm Thị Thu Hà|20081985|Nữ|Số 7, Lê Lợi, Huế|01022021"
 
@@ -321,6 +324,7 @@ def test_missing_required_documents_block(qtbot: Any, kiosk: Any, runner: Any) -
     assert "Giấy tờ, văn bản sẽ ký" in problem
     assert "Còn thiếu giấy tờ bắt buộc" in wiz.message.text()
     _tick_required_documents(qtbot, wiz)
+    assert wiz.message.text() == ""  # ticking a line clears the now stale list
     assert wiz.go_next() is True
     assert wiz.current_key() == FEE
 
@@ -423,3 +427,132 @@ def test_bad_input_shows_vietnamese_messages_beside_fields(
     assert wiz.answers["requester"]["full_name"] == "Nguyễn Văn An"
     assert wiz.answers["requester"]["date_of_birth"] == "1990-05-15"
     assert wiz.answers["requester_phone"] == "0912345678"
+
+
+def test_scan_works_again_after_the_shell_hid_and_showed_the_wizard(
+    qtbot: Any, kiosk: Any, runner: Any
+) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    wiz.hide()  # the clerk looked at the dossier desk (Ctrl+F) and came back
+    assert not wiz.scanner.enabled
+    wiz.show()
+    assert wiz.scanner.enabled
+    _scan(wiz.applicant_page.id_edit, QR)
+    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=2000)
+    assert wiz.answers["requester"]["full_name"] == "Phạm Thị Thu Hà"
+
+
+def test_scan_on_the_mother_page_fills_the_mother(qtbot: Any, kiosk: Any, runner: Any) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="1.001193")
+    typed = _example(kiosk, "1.001193")
+    while wiz.current_key() != "section:mother":
+        key = wiz.current_key()
+        _fill_section(qtbot, wiz, wiz._section_of_key(key), typed)
+        _click(qtbot, wiz.next_button)
+        assert wiz.current_key() != key, wiz.message.text()
+    requester = dict(wiz.answers["requester"])
+    assert wiz.scanner.enabled
+    _scan(wiz.views["mother"].editor("mother.full_name").focus_widget(), QR)
+    qtbot.waitUntil(lambda: "mother" in wiz.answers, timeout=2000)
+    mother = wiz.answers["mother"]
+    assert mother["full_name"] == "Phạm Thị Thu Hà"
+    assert mother["birth_year"] == 1985
+    assert mother["id_number"] == "079085123456"
+    assert "date_of_birth" not in mother  # the mother block asks only the birth year
+    assert wiz.views["mother"].editor("mother.full_name").value() == "Phạm Thị Thu Hà"
+    assert "Phạm Thị Thu Hà" in wiz.message.text()
+    assert wiz.answers["requester"] == requester  # the applicant is left alone
+    # the QR's pre-2025 address is kept as text; the clerk still picks the new units
+    assert mother["residence"] == {"legacy": "Số 7, Lê Lợi, Huế"}
+    assert wiz.go_next() is False
+    # pages without a person let a scanner's keys through; person pages catch them
+    wiz.edit_step("section:declaration")
+    assert not wiz.scanner.enabled
+    wiz.edit_step("section:father")
+    assert wiz.scanner.enabled
+
+
+def test_document_names_wrap_and_tick_their_box_on_click(
+    qtbot: Any, kiosk: Any, runner: Any
+) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="1.001193")
+    row = next(iter(wiz.documents_page.rows.values()))
+    assert row.name.wordWrap() and row.check.text() == ""
+    assert row.check.accessibleName() == row.name.text()
+    qtbot.mouseClick(row.name, Qt.MouseButton.LeftButton)
+    assert row.check.isChecked()
+    assert wiz.documents_page.documents()[0]["id"] == row.req.id
+
+
+_KILLED_CHILD = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kiosk_app.bootstrap import open_kiosk
+from kiosk_app.ui.clerk.wizard import IntakeWizard
+from kiosk_app.ui.tasks import TaskRunner
+from tests.ui.keys import press_key, type_text
+
+def until(cond):
+    deadline = time.monotonic() + 10
+    while not cond():
+        assert time.monotonic() < deadline
+        app.processEvents()
+        time.sleep(0.01)
+
+kiosk = open_kiosk(Path(sys.argv[1]))
+wiz = IntakeWizard(kiosk, TaskRunner(), procedure_code="2.000884")
+wiz.resize(1366, 768)
+wiz.show()
+until(lambda: wiz.draft_id is not None)
+view = wiz.views["requester"]
+type_text(view.editor("requester.full_name").focus_widget(), "Lê Thị Hồng Nhung")
+type_text(view.editor("requester_phone").focus_widget(), "0987654321")
+until(lambda: not wiz.scanner.holding and not wiz.has_unsaved())
+print("SAVED", wiz.draft_id, flush=True)
+time.sleep(120)
+"""
+
+
+def test_draft_survives_the_app_being_killed(
+    qtbot: Any, kiosk: Any, runner: Any, tmp_path: Path
+) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(_KILLED_CHILD, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(kiosk.data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        env=env,
+        text=True,
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("SAVED "), line + child.stderr.read()
+        draft_id = line.split()[1]
+    finally:
+        child.send_signal(signal.SIGKILL)  # a power cut: no clean shutdown of any kind
+        child.wait(10)
+    assert [d["id"] for d in kiosk.intake.unfinished_drafts()] == [draft_id]
+    again = _open(qtbot, kiosk, runner, draft_id=draft_id)
+    view = again.views["requester"]
+    assert view.editor("requester.full_name").value() == "Lê Thị Hồng Nhung"
+    assert view.editor("requester_phone").value() == "0987654321"
+    assert again.answers["requester_phone"] == "0987654321"
+
+
+def test_enter_on_the_last_field_then_enter_again_moves_on(
+    qtbot: Any, kiosk: Any, runner: Any
+) -> None:
+    wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
+    _fill_section(qtbot, wiz, "requester", _example(kiosk, "2.000884"))
+    last = wiz.views["requester"].editor("requester_phone").focus_widget()
+    last.setFocus()
+    press_key(last, Qt.Key.Key_Return)
+    assert wiz.focusWidget() is wiz.next_button  # not "Hủy", which the focus chain reaches
+    press_key(wiz.next_button, Qt.Key.Key_Return)
+    assert wiz.current_key() == "section:documents"

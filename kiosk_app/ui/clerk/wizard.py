@@ -31,6 +31,7 @@ from kiosk_app.ui.clerk.wizard_applicant import ApplicantPage, ApplicantSteps
 from kiosk_app.ui.clerk.wizard_documents import DocumentsPage, store_file_now
 from kiosk_app.ui.clerk.wizard_draft import DraftSaver
 from kiosk_app.ui.clerk.wizard_fee import FeePage
+from kiosk_app.ui.clerk.wizard_keys import leaves_page
 from kiosk_app.ui.clerk.wizard_review import ReviewPage, summary_groups
 from kiosk_app.ui.scanner import CccdScanner
 from kiosk_app.ui.widgets.form_view import FormSectionView, parse_path
@@ -125,6 +126,8 @@ class IntakeWizard(ApplicantSteps, QWidget):
         self.print_button.clicked.connect(self._print)
         self.cancel_button.clicked.connect(self.cancel)
         self.next_button.setDefault(True)
+        for b in (self.next_button, self.submit_button, self.done_button):
+            b.setAutoDefault(True)  # Enter on a focused primary button presses it
         QShortcut(QKeySequence("Ctrl+Return"), self, self._next_clicked)
         QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
         nav = QHBoxLayout()
@@ -174,6 +177,7 @@ class IntakeWizard(ApplicantSteps, QWidget):
             self.procedure, self.runner, self.kiosk.files, self.lang
         )
         self.documents_page.changed.connect(self._changed)
+        self.documents_page.changed.connect(self.message.clear)  # the blocker list is stale
         self.fee_page = FeePage(self.procedure, self.lang)
         self.fee_page.changed.connect(self._changed)
         self.review_page = ReviewPage(self.edit_step)
@@ -245,7 +249,11 @@ class IntakeWizard(ApplicantSteps, QWidget):
         self.ready.emit()
 
     def _fatal(self, exc: BaseException) -> None:
-        self.message.setText(getattr(exc, "message", None) or str(exc))
+        self._say(getattr(exc, "message", None) or str(exc), error=True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
 
     def _requester_id(self) -> str | None:
         person = self.answers.get(APPLICANT_FIELD)
@@ -326,7 +334,7 @@ class IntakeWizard(ApplicantSteps, QWidget):
             font.setBold(i == index)
             item.setFont(font)
         self.message.clear()
-        self.scanner.enabled = key == APPLICANT
+        self.scanner.enabled = self.scan_target(key) is not None
         if key.startswith("section:"):
             view = self.views[key.split(":", 1)[1]]
             view.set_answers(self.answers)
@@ -484,6 +492,20 @@ class IntakeWizard(ApplicantSteps, QWidget):
         if self._own_scanner:
             self.scanner.enabled = False
         super().hideEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 (Qt override)
+        if next and leaves_page(self.stack.currentWidget(), self.focusWidget()):
+            for button in (self.submit_button, self.next_button, self.done_button):
+                if button.isVisible() and button.isEnabled():
+                    button.setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+        return super().focusNextPrevChild(next)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        # back from another screen of the shell: scans work again on the applicant page
+        if self._own_scanner and self.form is not None:
+            self.scanner.enabled = self.scan_target(self.current_key()) is not None
+        super().showEvent(event)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if self._own_scanner:

@@ -102,26 +102,51 @@ class ApplicantSteps:
     requester block, apply a CCCD scan, look up and accept a returning applicant."""
 
     def _merge_requester(self, person: dict[str, Any]) -> None:
-        field = self.form.field(APPLICANT_FIELD)
+        self._merge_person(APPLICANT_FIELD, person)
+
+    def _merge_person(self, field_id: str, person: dict[str, Any]) -> None:
+        """Fill the sub-fields this person field asks for (others in ``person`` are dropped)."""
+        field = self.form.field(field_id)
         allowed = {f.id for f in field.fields}
-        current = dict(self.answers.get(APPLICANT_FIELD) or {})
+        current = dict(self.answers.get(field_id) or {})
         current.update({k: v for k, v in person.items() if k in allowed and v not in (None, "")})
-        self.answers = self.form.compute(
-            self.form.normalize({**self.answers, APPLICANT_FIELD: current})
-        )
-        self._touched.add(APPLICANT_FIELD)
+        self.answers = self.form.compute(self.form.normalize({**self.answers, field_id: current}))
+        self._touched.add(field_id)
         for view in self.views.values():
             view.set_answers(self.answers)
         self._changed()
 
+    def scan_target(self, key: str | None) -> str | None:
+        """Which person field a CCCD scan fills on page ``key``: the requester on the applicant
+        page, else the first visible person field of that section (the mother, the father…)."""
+        if self.form is None or key is None:
+            return None
+        if key == "applicant":
+            return APPLICANT_FIELD
+        if not key.startswith("section:"):
+            return None
+        fields = self.form.visible_fields(key.split(":", 1)[1], self.answers)
+        return next((f.id for f in fields if f.type == "person"), None)
+
     def apply_scan(self, text: str) -> None:
-        """A CCCD QR from the scanner: fill the requester and look for an earlier dossier."""
-        if self.form is None or self.current_key() != "applicant":
+        """A CCCD QR from the scanner: fill the requester (and look for an earlier dossier), or
+        on a section page the person that section is about."""
+        target = self.scan_target(self.current_key())
+        if target is None:
             return
         try:
             qr = parse_cccd_qr(text)
         except CccdQrError as exc:
-            self.applicant_page.show_scan(exc.text.get(self.lang), error=True)
+            if target == APPLICANT_FIELD:
+                self.applicant_page.show_scan(exc.text.get(self.lang), error=True)
+            else:
+                self._say(exc.text.get(self.lang), error=True)
+            return
+        if target != APPLICANT_FIELD:
+            self._merge_person(target, qr.to_person())
+            label = self.form.field(target).label.get(self.lang)
+            read = self.tr("Đã đọc thẻ CCCD của %1 vào mục “%2”")
+            self._say(read.replace("%1", qr.full_name).replace("%2", label))
             return
         self.applicant_page.id_edit.setText(qr.id_number)
         self._merge_requester(qr.to_person())

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -31,10 +33,32 @@ from PySide6.QtWidgets import (
 from kiosk_app.core.intake import DOC_FORM_VI
 
 
+class _NameLabel(QLabel):
+    """The document's name beside its box: wraps (a QCheckBox's own text cannot, and long
+    names then push the form/count columns off a 1366 px screen at 125 %) and ticks on click."""
+
+    def __init__(self, check: QCheckBox) -> None:
+        super().__init__()
+        self.check = check
+        self.setWordWrap(True)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.check.isEnabled():
+            self.check.toggle()
+        super().mousePressEvent(event)
+
+
 class _Row:
     def __init__(self, req: Any, lang: str) -> None:
         self.req = req
-        self.check = QCheckBox(req.name.get(lang))
+        self.check = QCheckBox()
+        self.name = _NameLabel(self.check)
+        self.cell = QWidget()
+        cell = QHBoxLayout(self.cell)
+        cell.setContentsMargins(0, 0, 0, 0)
+        cell.addWidget(self.check)
+        cell.addWidget(self.name, 1)
+        self._set_name(req.name.get(lang))
         self.form = QComboBox()
         for kind in req.forms:
             self.form.addItem(DOC_FORM_VI.get(kind, kind), kind)
@@ -44,6 +68,10 @@ class _Row:
         self.attach = QPushButton()
         self.files: list[dict[str, Any]] = []
         self.files_label = QLabel()
+
+    def _set_name(self, text: str) -> None:
+        self.name.setText(text)
+        self.check.setAccessibleName(text)
 
 
 class DocumentsPage(QWidget):
@@ -82,7 +110,7 @@ class DocumentsPage(QWidget):
                 row.form.setEnabled(False)
                 row.count.setEnabled(False)
                 row.attach.setEnabled(False)
-            grid.addWidget(row.check, i, 0)
+            grid.addWidget(row.cell, i, 0)
             grid.addWidget(row.form, i, 1)
             grid.addWidget(row.count, i, 2)
             grid.addWidget(row.attach, i, 3)
@@ -108,7 +136,7 @@ class DocumentsPage(QWidget):
         for rid, row in self.rows.items():
             name = row.req.name.get(self.lang)
             suffix = "" if row.req.action == "submit" else self.tr(" — xuất trình")
-            row.check.setText(f"{name}{suffix}{' (*)' if rid in required else ''}")
+            row._set_name(f"{name}{suffix}{' (*)' if rid in required else ''}")
 
     def documents(self) -> list[dict[str, Any]]:
         """Handed-in lines as ``intake.submit`` reads them (``present`` lines left out)."""
