@@ -26,6 +26,12 @@ def no_screen_reason() -> str | None:
     return None
 
 
+def default_lang() -> str:
+    """``MOTCUA_LANG`` when it names a known interface language (vi, en), else ``"vi"``."""
+    lang = os.environ.get("MOTCUA_LANG", "").strip().lower()
+    return lang if lang in ("vi", "en") else "vi"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="motcua-kiosk", description="MotCua Kiosk desktop app")
     parser.add_argument("--data-dir", help="data folder (default: the user's data folder)")
@@ -36,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="close by itself after SECONDS (smoke tests, screenshots)",
     )
     parser.add_argument("--screenshot", metavar="PNG", help="save the window to PNG, then quit")
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default=default_lang(),
+        help="interface language (default: $MOTCUA_LANG, else vi)",
+    )
     args = parser.parse_args(argv)
     reason = no_screen_reason()
     if reason:

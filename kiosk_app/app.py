@@ -23,12 +23,16 @@ def stylesheet() -> str:
     return text.replace("@THEME@", path.parent.as_posix())
 
 
-def build_window(kiosk: Any, app: Any) -> Any:
-    """The themed main window for ``kiosk`` (shared with tools/screenshots.py)."""
+def build_window(kiosk: Any, app: Any, lang: str = "vi") -> Any:
+    """The themed main window for ``kiosk`` (shared with tools/screenshots.py).
+
+    ``lang`` picks the form labels' language; the Qt texts follow the translator installed
+    on ``app`` (:func:`kiosk_app.ui.i18n.install_translator`), so install it first.
+    """
     from kiosk_app.ui.main_window import MainWindow
 
     app.setStyleSheet(stylesheet())
-    return MainWindow(kiosk)
+    return MainWindow(kiosk, lang=lang)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,16 +40,21 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kiosk_app.bootstrap import open_kiosk
+    from kiosk_app.ui.i18n import install_translator
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MotCua Kiosk")
+    lang = getattr(args, "lang", None) or "vi"
+    if not install_translator(app, lang):
+        print(f"motcua-kiosk: no {lang!r} translation found; showing Vietnamese", file=sys.stderr)
+        lang = "vi"
     try:
         kiosk = open_kiosk(Path(args.data_dir) if args.data_dir else None)
     except Exception as exc:  # noqa: BLE001 - shown to the clerk, then exit
         QMessageBox.critical(None, "MotCua Kiosk", f"Không mở được dữ liệu của máy:\n{exc}")
         print(f"motcua-kiosk: cannot open data: {exc}", file=sys.stderr)
         return 1
-    window = build_window(kiosk, app)
+    window = build_window(kiosk, app, lang)
     window.show()
     if args.screenshot:
 

@@ -31,8 +31,15 @@ def _open(qtbot: Any, kiosk: Any, runner: Any, *, owned: bool = True, **kw: Any)
     if owned:
         qtbot.addWidget(wiz)
     wiz.resize(1366, 768)
-    with qtbot.waitSignal(wiz.ready, timeout=5000):
-        wiz.show()
+    wiz.show()
+
+    # wait on the state, not the signal: under load ``ready`` can fire before a waitSignal
+    # would be listening; generous for a loaded 2-core CI machine
+    def opened() -> bool:
+        return (bool(wiz.keys) and wiz.draft_id is not None) or bool(wiz.message.text())
+
+    qtbot.waitUntil(opened, timeout=20000)
+    assert wiz.keys and wiz.draft_id, wiz.message.text()
     return wiz
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -44,8 +44,8 @@ def ask_pin(parent: QWidget | None) -> bool:
     """Ask for the admin PIN; True when it is right."""
     pin, ok = QInputDialog.getText(
         parent,
-        parent.tr("Thiết lập") if parent else "Thiết lập",
-        parent.tr("Mã PIN quản trị:") if parent else "Mã PIN quản trị:",
+        QCoreApplication.translate("SettingsDialog", "Thiết lập"),
+        QCoreApplication.translate("SettingsDialog", "Mã PIN quản trị:"),
         QLineEdit.EchoMode.Password,
     )
     return bool(ok) and check_pin(pin)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -142,18 +143,44 @@ def summary_groups(wiz: Any) -> list[tuple[str, str, list[tuple[str, str]]]]:
                 lines.append((d["name"], f"{DOC_FORM_VI.get(d['form'], d['form'])} × {d['count']}"))
             for rid in wiz.documents_page.presented():
                 req = wiz.documents_page.rows[rid].req
-                lines.append((req.name.get(lang), wiz.tr("đã xuất trình")))
+                lines.append(
+                    (
+                        req.name.get(lang),
+                        QCoreApplication.translate("IntakeWizard", "đã xuất trình"),
+                    )
+                )
             for a in wiz.documents_page.attachments():
-                lines.append((wiz.tr("Tệp đính kèm"), a["name"]))
+                lines.append(
+                    (QCoreApplication.translate("IntakeWizard", "Tệp đính kèm"), a["name"])
+                )
             if not lines:
-                lines.append((wiz.tr("(không có giấy tờ nào được đánh dấu)"), ""))
+                lines.append(
+                    (
+                        QCoreApplication.translate(
+                            "IntakeWizard", "(không có giấy tờ nào được đánh dấu)"
+                        ),
+                        "",
+                    )
+                )
         elif key == FEE:
             fee = wiz.fee_page
-            lines.append((wiz.tr("Lệ phí"), format_money(fee.fee)))
+            lines.append(
+                (QCoreApplication.translate("IntakeWizard", "Lệ phí"), format_money(fee.fee))
+            )
             method = fee.payment().get("method")
             if method:
-                lines.append((wiz.tr("Hình thức nộp"), fee.buttons[method].text()))
-            lines.append((wiz.tr("Nơi trả kết quả"), fee.buttons[fee.delivery()].text()))
+                lines.append(
+                    (
+                        QCoreApplication.translate("IntakeWizard", "Hình thức nộp"),
+                        fee.buttons[method].text(),
+                    )
+                )
+            lines.append(
+                (
+                    QCoreApplication.translate("IntakeWizard", "Nơi trả kết quả"),
+                    fee.buttons[fee.delivery()].text(),
+                )
+            )
         else:
             sid = wiz._section_of_key(key)
             for f in form.visible_fields(sid, answers) if sid else []:
