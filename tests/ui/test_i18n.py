@@ -79,7 +79,7 @@ def test_shell_in_english(qtbot: Any, kiosk: Any, runner: Any, english: QApplica
     # The wizard: Qt texts from the translation, the form's labels from the form data.
     assert w.open_wizard(BIRTH)
     wiz = w.wizard
-    qtbot.waitUntil(lambda: bool(wiz.views), timeout=5000)
+    qtbot.waitUntil(lambda: bool(wiz.views), timeout=15000)
     assert wiz.next_button.text() == "Next →"
     assert wiz.cancel_button.text() == "Cancel"
     view = next(iter(wiz.views.values()))

@@ -75,7 +75,7 @@ def test_fast_digits_without_qr_shape_are_replayed_in_order(qtbot) -> None:
     _host, edit, scanner, got = _setup(qtbot)
     try:
         _burst(edit, "0912345678")  # e.g. a phone number from a test helper or paste tool
-        qtbot.waitUntil(lambda: edit.text() == "0912345678", timeout=500)
+        qtbot.waitUntil(lambda: edit.text() == "0912345678", timeout=15000)
         _burst(edit, "12ab")  # a letter breaks the pattern: replayed at once, no wait
         assert edit.text() == "091234567812ab"
         _burst(edit, "123456789012\n")  # 12 digits + Enter, but no "|": not a scan

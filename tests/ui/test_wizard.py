@@ -46,7 +46,7 @@ def _open(qtbot: Any, kiosk: Any, runner: Any, *, owned: bool = True, **kw: Any)
 def _type(qtbot: Any, wiz: IntakeWizard, widget: Any, text: str) -> None:
     type_text(widget, text)
     # Digits typed fast on the applicant page are held by the scanner until its pause passes.
-    qtbot.waitUntil(lambda: not wiz.scanner.holding, timeout=1000)
+    qtbot.waitUntil(lambda: not wiz.scanner.holding, timeout=15000)
 
 
 def _click(qtbot: Any, button: Any) -> None:
@@ -136,7 +136,7 @@ def _tick_required_documents(qtbot: Any, wiz: IntakeWizard) -> None:
 def _submit_and_wait(qtbot: Any, wiz: IntakeWizard) -> str:
     assert wiz.current_key() == REVIEW
     _click(qtbot, wiz.submit_button)
-    qtbot.waitUntil(lambda: wiz.code is not None, timeout=5000)
+    qtbot.waitUntil(lambda: wiz.code is not None, timeout=15000)
     return wiz.code
 
 
@@ -188,9 +188,9 @@ def test_signature_certification_end_to_end(
     assert kiosk.intake.unfinished_drafts() == []
 
     # Receipt: preview from the stored dossier, printed twice to a PDF file.
-    with qtbot.waitSignal(wiz.receipt.ready, timeout=5000, raising=False):
+    with qtbot.waitSignal(wiz.receipt.ready, timeout=15000, raising=False):
         pass
-    qtbot.waitUntil(lambda: wiz.receipt.page_count > 0, timeout=5000)
+    qtbot.waitUntil(lambda: wiz.receipt.page_count > 0, timeout=15000)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
@@ -203,7 +203,7 @@ def test_signature_certification_end_to_end(
         info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
         assert f"Pages:           {pages}" in info
     assert wiz.print_button.isVisible()
-    with qtbot.waitSignal(wiz.finished, timeout=1000) as sig:
+    with qtbot.waitSignal(wiz.finished, timeout=15000) as sig:
         _click(qtbot, wiz.done_button)
     assert sig.args == [code]
     assert not wiz.has_unsaved()
@@ -266,13 +266,13 @@ def test_cccd_scan_fills_the_requester(qtbot: Any, kiosk: Any, runner: Any) -> N
     wiz = _open(qtbot, kiosk, runner, procedure_code="2.000884")
     name_box = wiz.views["requester"].editor("requester.full_name")
     _scan(wiz.applicant_page.id_edit, QR)
-    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=2000)
+    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=15000)
     assert name_box.value() == "Phạm Thị Thu Hà"
     person = wiz.answers["requester"]
     assert person["id_number"] == "079085123456"
     assert person["full_name"] == "Phạm Thị Thu Hà"
     assert "Phạm Thị Thu Hà" in wiz.applicant_page.scan_status.text()
-    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=15000)
     assert kiosk.intake.draft(wiz.draft_id)["answers"]["requester"]["full_name"] == (
         "Phạm Thị Thu Hà"
     )
@@ -287,7 +287,7 @@ def test_returning_applicant_is_offered_prefill(qtbot: Any, kiosk: Any, runner: 
     kiosk.intake.submit("2.000884", ex["answers"], ex["documents"])
     wiz = _open(qtbot, kiosk, runner, procedure_code="1.001193")
     _type(qtbot, wiz, wiz.applicant_page.id_edit, "001090012345\n")
-    qtbot.waitUntil(lambda: wiz.applicant_page.offer.isVisibleTo(wiz), timeout=3000)
+    qtbot.waitUntil(lambda: wiz.applicant_page.offer.isVisibleTo(wiz), timeout=15000)
     assert "Nguyễn Văn An" in wiz.applicant_page.offer_label.text()
     _click(qtbot, wiz.applicant_page.offer_button)
     assert wiz.answers["requester"]["full_name"] == "Nguyễn Văn An"
@@ -305,11 +305,11 @@ def test_draft_recovery_after_the_wizard_is_destroyed(qtbot: Any, kiosk: Any, ru
     view = wiz.views["documents"]
     _type(qtbot, wiz, view.editor("documents[0].title").focus_widget(), "Hợp đồng thuê nhà")
     assert wiz.has_unsaved()
-    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=15000)
     draft_id, answers = wiz.draft_id, dict(wiz.answers)
     wiz.close()
     wiz.deleteLater()
-    qtbot.waitUntil(lambda: not shiboken6.isValid(wiz), timeout=1000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(wiz), timeout=15000)
 
     again = _open(qtbot, kiosk, runner, draft_id=draft_id)
     assert again.current_key() == page
@@ -345,7 +345,7 @@ def test_review_edit_jumps_back_and_attachment_is_kept(
     scan.write_bytes(b"%PDF-1.4 scanned page")
     got: list[dict] = []
     wiz.documents_page.attach_file("van_ban_can_chung_thuc", scan, got.append)
-    qtbot.waitUntil(lambda: bool(got), timeout=3000)
+    qtbot.waitUntil(lambda: bool(got), timeout=15000)
     _tick_required_documents(qtbot, wiz)
     _click(qtbot, wiz.next_button)
     _click(qtbot, wiz.next_button)
@@ -363,9 +363,9 @@ def test_cancel_keeps_the_draft(qtbot: Any, kiosk: Any, runner: Any, code: str) 
     wiz = _open(qtbot, kiosk, runner, procedure_code=code)
     name = wiz.views["requester"].editor("requester.full_name").focus_widget()
     _type(qtbot, wiz, name, "Đỗ Văn Bình")
-    with qtbot.waitSignal(wiz.cancelled, timeout=1000):
+    with qtbot.waitSignal(wiz.cancelled, timeout=15000):
         _click(qtbot, wiz.cancel_button)
-    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=3000)
+    qtbot.waitUntil(lambda: not wiz.has_unsaved(), timeout=15000)
     assert [d["id"] for d in kiosk.intake.unfinished_drafts()] == [wiz.draft_id]
     assert kiosk.intake.draft(wiz.draft_id)["answers"]["requester"]["full_name"] == "Đỗ Văn Bình"
 
@@ -394,7 +394,7 @@ def test_receipt_dialog_offers_two_copies_and_marks_reprints(
     monkeypatch.setattr(receipt_view, "QPrintDialog", FakePrintDialog)
     dlg = receipt_view.show_receipt(None, kiosk, code, reprint=True, runner=runner)
     qtbot.addWidget(dlg)
-    qtbot.waitUntil(lambda: dlg.page_count > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dlg.page_count > 0, timeout=15000)
     assert dlg.print_button.isEnabled()
     assert dlg.print_dialog() is False  # cancelled: nothing printed
     assert seen == [2]
@@ -445,7 +445,7 @@ def test_scan_works_again_after_the_shell_hid_and_showed_the_wizard(
     wiz.show()
     assert wiz.scanner.enabled
     _scan(wiz.applicant_page.id_edit, QR)
-    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=2000)
+    qtbot.waitUntil(lambda: wiz.applicant_page.id_edit.text() == "079085123456", timeout=15000)
     assert wiz.answers["requester"]["full_name"] == "Phạm Thị Thu Hà"
 
 
@@ -460,7 +460,7 @@ def test_scan_on_the_mother_page_fills_the_mother(qtbot: Any, kiosk: Any, runner
     requester = dict(wiz.answers["requester"])
     assert wiz.scanner.enabled
     _scan(wiz.views["mother"].editor("mother.full_name").focus_widget(), QR)
-    qtbot.waitUntil(lambda: "mother" in wiz.answers, timeout=2000)
+    qtbot.waitUntil(lambda: "mother" in wiz.answers, timeout=15000)
     mother = wiz.answers["mother"]
     assert mother["full_name"] == "Phạm Thị Thu Hà"
     assert mother["birth_year"] == 1985
