@@ -1,7 +1,46 @@
-"""Shared test set-up: Qt offscreen, and a temporary kiosk data folder."""
+"""Shared test set-up: Qt offscreen, and a kiosk in a temporary data folder with a fixed clock."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[object]:
+    """An opened Kiosk whose intake clock is Wed 2025-03-12 09:30 +07."""
+    from kiosk_app.bootstrap import open_kiosk
+    from kiosk_app.core.intake import VN_TZ
+    from kiosk_app.store import settings as settings_rows
+    from kiosk_app.store.db import open_store
+
+    store = open_store(tmp_path / "kiosk.sqlite")
+    with store.write() as db:
+        settings_rows.put(
+            db,
+            {
+                "agency_id": "000.00.06.H56",
+                "commune_code": "20179",
+                "device_slot": 1,
+                "agency_name": "UBND xã Nam Đông",
+            },
+        )
+    store.close()
+    k = open_kiosk(tmp_path)
+    k.intake.clock = FakeClock(datetime(2025, 3, 12, 9, 30, tzinfo=VN_TZ))  # a Wednesday
+    yield k
+    k.close()
