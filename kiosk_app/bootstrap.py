@@ -67,3 +67,23 @@ def open_kiosk(data_dir: Path | None = None) -> Kiosk:
         store.close()
         raise
     return Kiosk(data_dir, store, catalog, calendar, office, files, intake)
+
+
+def configure_office(data_dir: Path, values: dict) -> None:
+    """Record office settings in ``data_dir``'s store (creating it), without the checks of
+    ``motcua init`` — for tests, screenshots and scripted set-ups that know their values."""
+    store = open_store(Path(data_dir) / DB_FILE)
+    try:
+        with store.write() as db:
+            settings_rows.put(db, values)
+    finally:
+        store.close()
+
+
+DEMO_TEST_OFFICE = {
+    "agency_id": "000.00.06.H56",
+    "commune_code": "20179",
+    "device_slot": 1,
+    "agency_name": "UBND xã Nam Đông",
+}
+"""A configured (non-demo) office on the demo commune, used by tests and screenshot tools."""

@@ -23,23 +23,10 @@ class FakeClock:
 @pytest.fixture
 def kiosk(tmp_path: Path) -> Iterator[object]:
     """An opened Kiosk whose intake clock is Wed 2025-03-12 09:30 +07."""
-    from kiosk_app.bootstrap import open_kiosk
+    from kiosk_app.bootstrap import DEMO_TEST_OFFICE, configure_office, open_kiosk
     from kiosk_app.core.intake import VN_TZ
-    from kiosk_app.store import settings as settings_rows
-    from kiosk_app.store.db import open_store
 
-    store = open_store(tmp_path / "kiosk.sqlite")
-    with store.write() as db:
-        settings_rows.put(
-            db,
-            {
-                "agency_id": "000.00.06.H56",
-                "commune_code": "20179",
-                "device_slot": 1,
-                "agency_name": "UBND xã Nam Đông",
-            },
-        )
-    store.close()
+    configure_office(tmp_path, DEMO_TEST_OFFICE)
     k = open_kiosk(tmp_path)
     k.intake.clock = FakeClock(datetime(2025, 3, 12, 9, 30, tzinfo=VN_TZ))  # a Wednesday
     yield k

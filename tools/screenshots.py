@@ -33,26 +33,11 @@ class FixedClock:
 
 def seed(data_dir: Path) -> object:
     """A configured office with a few dossiers; returns the opened kiosk (clock fixed)."""
-    from kiosk_app.bootstrap import open_kiosk
+    from kiosk_app.bootstrap import DEMO_TEST_OFFICE, configure_office, open_kiosk
     from kiosk_app.core.dossier import DONE
     from kiosk_app.core.intake import VN_TZ
-    from kiosk_app.store import settings as settings_rows
-    from kiosk_app.store.db import open_store
 
-    store = open_store(data_dir / "kiosk.sqlite")
-    with store.write() as db:
-        settings_rows.put(
-            db,
-            {
-                "agency_id": "000.00.06.H56",
-                "commune_code": "20179",
-                "device_slot": 1,
-                "agency_name": "UBND xã Nam Đông",
-                "hotline": "0234 3888 999",
-                "demo": False,
-            },
-        )
-    store.close()
+    configure_office(data_dir, {**DEMO_TEST_OFFICE, "hotline": "0234 3888 999", "demo": False})
     kiosk = open_kiosk(data_dir)
     clock = FixedClock(datetime(2025, 2, 3, 9, 0, tzinfo=VN_TZ))
     kiosk.intake.clock = clock

@@ -24,10 +24,8 @@ from kiosk_app.app import stylesheet
 
 app.setStyleSheet(stylesheet())  # the clerk desk's theme, as the app shows it
 import tests.ui.test_wizard as tw
-from kiosk_app.bootstrap import open_kiosk
+from kiosk_app.bootstrap import DEMO_TEST_OFFICE, configure_office, open_kiosk
 from kiosk_app.core.intake import VN_TZ
-from kiosk_app.store import settings as settings_rows
-from kiosk_app.store.db import open_store
 from kiosk_app.ui.clerk.wizard import APPLICANT, IntakeWizard
 from kiosk_app.ui.tasks import TaskRunner
 
@@ -58,18 +56,7 @@ class Bot:
 
 
 tmp = Path(tempfile.mkdtemp())
-store = open_store(tmp / "kiosk.sqlite")
-with store.write() as db:
-    settings_rows.put(
-        db,
-        {
-            "agency_id": "000.00.06.H56",
-            "commune_code": "20179",
-            "device_slot": 1,
-            "agency_name": "UBND xã Nam Đông",
-        },
-    )
-store.close()
+configure_office(tmp, DEMO_TEST_OFFICE)
 k = open_kiosk(tmp)
 k.intake.clock = lambda: datetime(2025, 3, 12, 9, 30, tzinfo=VN_TZ)
 runner = TaskRunner()
