@@ -9,9 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk_app.config import ATTACHMENTS_DIR, DB_FILE, Office, default_data_dir, demo_office
+from kiosk_app.config import (
+    ATTACHMENTS_DIR,
+    CACHE_DIR,
+    DB_FILE,
+    Office,
+    default_data_dir,
+    demo_office,
+)
 from kiosk_app.core.calendar import OfficeHours, WorkCalendar
-from kiosk_app.core.catalog import Catalog, load_catalog
+from kiosk_app.core.catalog import Catalog
+from kiosk_app.core.catalog_cache import load_catalog_cached
 from kiosk_app.core.intake import Intake
 from kiosk_app.store import settings as settings_rows
 from kiosk_app.store.attachments import AttachmentStore
@@ -59,7 +67,7 @@ def open_kiosk(data_dir: Path | None = None) -> Kiosk:
     store = open_store(data_dir / DB_FILE)
     try:
         office = office_for(store)
-        catalog = load_catalog()
+        catalog = load_catalog_cached(data_dir / CACHE_DIR)
         calendar = calendar_for(office, data_dir)
         files = AttachmentStore(data_dir / ATTACHMENTS_DIR)
         intake = Intake(store, catalog, calendar, office, files)

@@ -19,6 +19,8 @@ from kiosk_app.resources import load_yaml, resource_path
 APP_NAME = "motcua-kiosk"
 DB_FILE = "kiosk.sqlite"
 ATTACHMENTS_DIR = "attachments"
+# Derived data that can always be rebuilt (the validated catalogue); safe to delete.
+CACHE_DIR = "cache"
 
 
 @dataclass(frozen=True)

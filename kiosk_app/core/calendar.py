@@ -50,7 +50,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 
-import holidays
 import yaml
 
 from kiosk_app.core.text import Text
@@ -305,6 +304,10 @@ class WorkCalendar:
         off: dict[date, Text] = {}
         work: set[date] = set()
         if self.baseline:
+            # Imported on first use: the package costs ~40 ms to import, the desk's start
+            # screen needs no calendar arithmetic.
+            import holidays
+
             vi = holidays.Vietnam(years=year, language="vi")
             en = holidays.Vietnam(years=year, language="en_US")
             for d, name in vi.items():

@@ -170,26 +170,23 @@ def test_action_dialog_needs_collector_name(qtbot) -> None:
 
 
 def test_reprint_calls_the_receipt_module(qtbot, kiosk, runner, seeded, monkeypatch) -> None:
+    from kiosk_app.ui.clerk import receipt_view
+
     _a, _b, c = seeded
     calls = []
     monkeypatch.setattr(
-        dossier_page, "receipt_function", lambda: lambda parent, k, code: calls.append(code)
+        receipt_view,
+        "show_receipt",
+        lambda parent, k, code, reprint=False, runner=None: calls.append((code, reprint)),
     )
     d = DossierDesk(kiosk, runner)
     qtbot.addWidget(d)
+    d.page.print_current()  # no dossier open yet: nothing to print, nothing raises
     d.open_dossier(c.code)
     qtbot.waitUntil(lambda: d.page.view is not None)
     assert d.page.reprint_button.isEnabled()
     d.print_current()
-    assert calls == [c.code]
-
-
-def test_reprint_disabled_without_receipt_module(qtbot, kiosk, runner, monkeypatch) -> None:
-    monkeypatch.setattr(dossier_page, "receipt_function", lambda: None)
-    d = DossierDesk(kiosk, runner)
-    qtbot.addWidget(d)
-    assert not d.page.reprint_button.isEnabled()
-    d.page.print_current()  # no receipt module: nothing happens, nothing raises
+    assert calls == [(c.code, True)]
 
 
 def test_keyboard_search_down_enter_opens(qtbot, seeded, desk) -> None:

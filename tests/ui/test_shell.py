@@ -134,13 +134,6 @@ def test_wizard_esc_asks_when_unsaved(monkeypatch, window) -> None:
     assert window.wizard is None and window.current() is window.start
 
 
-def test_missing_wizard_is_reported_not_raised(monkeypatch, window) -> None:
-    monkeypatch.setattr(shell_mod, "wizard_class", lambda: None)
-    assert window.open_wizard(BIRTH) is False
-    assert window.current() is window.start
-    assert "tiếp nhận" in window.statusBar().currentMessage()
-
-
 def test_settings_pin_and_dialog(qtbot, kiosk, runner, monkeypatch) -> None:
     assert check_pin("1234") and not check_pin("0000")
     monkeypatch.setenv("MOTCUA_ADMIN_PIN", "9876")

@@ -21,17 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.ui.clerk.dossier_desk import DossierDesk
 from kiosk_app.ui.clerk.start_screen import StartScreen
 from kiosk_app.ui.tasks import TaskRunner
 
 
 def wizard_class() -> Any:
-    """``IntakeWizard`` if the wizard module is importable, else None."""
-    try:
-        from kiosk_app.ui.clerk.wizard import IntakeWizard
-    except ImportError:
-        return None
+    """The wizard's class, imported on first use: the form widgets are not needed to paint the
+    start screen, and startup time is a goal (bench/startup.py)."""
+    from kiosk_app.ui.clerk.wizard import IntakeWizard
+
     return IntakeWizard
 
 
@@ -85,15 +83,13 @@ class ClerkShell(QMainWindow):
         self.setCentralWidget(body)
 
         self.start = StartScreen(kiosk, self.runner, lang)
-        self.desk = DossierDesk(kiosk, self.runner, lang)
+        self._desk: Any = None
         self.stack.addWidget(self.start)
-        self.stack.addWidget(self.desk)
         self.start.procedure_chosen.connect(lambda code: self.open_wizard(code))
         self.start.draft_chosen.connect(lambda d, code: self.open_wizard(code, d))
         self.start.dossier_chosen.connect(self.open_dossier)
         self.start.desk_requested.connect(self.find)
         self.start.settings_requested.connect(self.open_settings)
-        self.desk.changed.connect(lambda _code: self.start.reload())
 
         for keys, slot in (
             ("Ctrl+N", self.new_dossier),
@@ -106,6 +102,17 @@ class ClerkShell(QMainWindow):
         self.show_start()
 
     # ------------------------------------------------------------------ screens
+    @property
+    def desk(self) -> Any:
+        """The dossier desk, built on first use (it is not needed to paint the start screen)."""
+        if self._desk is None:
+            from kiosk_app.ui.clerk.dossier_desk import DossierDesk
+
+            self._desk = DossierDesk(self.kiosk, self.runner, self.lang)
+            self._desk.changed.connect(lambda _code: self.start.reload())
+            self.stack.addWidget(self._desk)
+        return self._desk
+
     def current(self) -> QWidget:
         return self.stack.currentWidget()
 
@@ -138,7 +145,7 @@ class ClerkShell(QMainWindow):
         if w is self.wizard:
             if self._leave_wizard():
                 self.show_start()
-        elif w is self.desk and not self.desk.back():
+        elif w is self._desk and not self.desk.back():
             self.show_start()
 
     def print_current(self) -> None:
@@ -154,9 +161,6 @@ class ClerkShell(QMainWindow):
     def open_wizard(self, procedure_code: str, draft_id: str | None = None) -> bool:
         """Start (or resume) a dossier in the wizard; False when the wizard is not available."""
         cls = wizard_class()
-        if cls is None:
-            self.statusBar().showMessage(self.tr("Chưa có màn hình tiếp nhận hồ sơ"), 5000)
-            return False
         if self.wizard is not None and not self._leave_wizard():
             return False
         wizard = cls(
