@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>Số CCCD người nhận</source>
-        <translation>Collector&apos;s ID card number</translation>
+        <translation>Collector's ID card number</translation>
     </message>
     <message>
         <source>Lý do</source>
@@ -110,6 +110,45 @@
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Chụp ảnh giấy tờ</source>
+        <translation>Photograph a paper</translation>
+    </message>
+    <message>
+        <source>Chụp (Space)</source>
+        <translation>Take (Space)</translation>
+    </message>
+    <message>
+        <source>Chụp lại</source>
+        <translation>Retake</translation>
+    </message>
+    <message>
+        <source>Dùng ảnh này</source>
+        <translation>Use this photo</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy máy ảnh. Hãy cắm máy ảnh hoặc dùng nút Đính kèm tệp.</source>
+        <translation>No camera found. Plug one in, or use the Attach button.</translation>
+    </message>
+    <message>
+        <source>Máy ảnh báo lỗi: {text}</source>
+        <translation>Camera error: {text}</translation>
+    </message>
+    <message>
+        <source>Máy ảnh chưa sẵn sàng, xin chờ một chút rồi chụp lại.</source>
+        <translation>The camera is not ready yet; wait a moment and take it again.</translation>
+    </message>
+    <message>
+        <source>ảnh trống</source>
+        <translation>empty picture</translation>
+    </message>
+</context>
+<context>
     <name>ClerkShell</name>
     <message>
         <source>MotCua Kiosk — {office}</source>
@@ -126,10 +165,6 @@
     <message>
         <source>Ctrl+N hồ sơ mới · Ctrl+F tra cứu · Esc quay lại · Ctrl+P in</source>
         <translation>Ctrl+N new dossier · Ctrl+F look up · Esc back · Ctrl+P print</translation>
-    </message>
-    <message>
-        <source>Chưa có màn hình tiếp nhận hồ sơ</source>
-        <translation>The dossier intake screen is not available yet</translation>
     </message>
     <message>
         <source>Rời hồ sơ đang nhập?</source>
@@ -177,6 +212,10 @@
     <message>
         <source>Đính kèm…</source>
         <translation>Attach…</translation>
+    </message>
+    <message>
+        <source>Chụp ảnh…</source>
+        <translation>Photo…</translation>
     </message>
     <message>
         <source> — xuất trình</source>
@@ -287,10 +326,6 @@
     <message>
         <source>In lại phiếu hẹn (Ctrl+P)</source>
         <translation>Reprint the appointment slip (Ctrl+P)</translation>
-    </message>
-    <message>
-        <source>Chưa có chức năng in phiếu</source>
-        <translation>Slip printing is not available yet</translation>
     </message>
     <message>
         <source>Không tìm thấy hồ sơ {code}</source>
@@ -423,12 +458,8 @@
         <translation>Draft dossier not found</translation>
     </message>
     <message>
-        <source>Thông tin người nộp còn lỗi</source>
-        <translation>The applicant&apos;s details still have errors</translation>
-    </message>
-    <message>
-        <source>Trang này còn lỗi, xem thông báo bên cạnh từng ô</source>
-        <translation>This page still has errors; see the message next to each field</translation>
+        <source>Chưa có phiếu để in: hãy tiếp nhận hồ sơ trước</source>
+        <translation>Nothing to print yet: submit the dossier first</translation>
     </message>
     <message>
         <source>Còn thiếu giấy tờ bắt buộc: %1</source>
@@ -572,7 +603,7 @@
     </message>
     <message>
         <source>Khe số thứ tự của máy</source>
-        <translation>Machine&apos;s sequence-number slot</translation>
+        <translation>Machine's sequence-number slot</translation>
     </message>
     <message>
         <source>Đường dây nóng</source>
@@ -699,6 +730,21 @@
     <message>
         <source>Chưa kết nối máy chủ tỉnh</source>
         <translation>Not connected to the provincial server</translation>
+    </message>
+</context>
+<context>
+    <name>WizardNavigation</name>
+    <message>
+        <source>Thông tin người nộp còn lỗi</source>
+        <translation>The applicant's details still have errors</translation>
+    </message>
+    <message>
+        <source>Trang này còn lỗi, xem thông báo bên cạnh từng ô</source>
+        <translation>This page still has errors; see the messages beside the fields</translation>
+    </message>
+    <message>
+        <source>Còn %1 giấy tờ bắt buộc chưa nộp — xem danh sách bên dưới</source>
+        <translation>%1 required paper(s) not handed in — see the list below</translation>
     </message>
 </context>
 </TS>

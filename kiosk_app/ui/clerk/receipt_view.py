@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.receipts.plain import plain_receipt_for
-
 DEFAULT_COPIES = 2
 PRINT_DPI = 300
 
@@ -85,6 +83,9 @@ class ReceiptDialog(QDialog):
             close.hide()
 
         def render() -> bytes:
+            # imported here, on the worker: reportlab's import alone is ~0.1 s
+            from kiosk_app.receipts.plain import plain_receipt_for
+
             return plain_receipt_for(kiosk, code, reprint=reprint)
 
         if runner is not None:

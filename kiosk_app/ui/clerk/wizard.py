@@ -26,20 +26,25 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.applicant import APPLICANT_FIELD
-from kiosk_app.ui.clerk.receipt_view import ReceiptDialog
 from kiosk_app.ui.clerk.wizard_applicant import ApplicantPage, ApplicantSteps
 from kiosk_app.ui.clerk.wizard_documents import DocumentsPage, store_file_now
 from kiosk_app.ui.clerk.wizard_draft import DraftSaver
 from kiosk_app.ui.clerk.wizard_fee import FeePage
-from kiosk_app.ui.clerk.wizard_keys import leaves_page
+from kiosk_app.ui.clerk.wizard_keys import (  # noqa: F401 - step keys re-exported for callers
+    APPLICANT,
+    DOCUMENTS,
+    FEE,
+    RECEIPT,
+    REVIEW,
+    leaves_page,
+)
+from kiosk_app.ui.clerk.wizard_nav import WizardNavigation
 from kiosk_app.ui.clerk.wizard_review import ReviewPage, summary_groups
 from kiosk_app.ui.scanner import CccdScanner
 from kiosk_app.ui.widgets.form_view import FormSectionView, parse_path
 
-APPLICANT, DOCUMENTS, FEE, REVIEW, RECEIPT = "applicant", "documents", "fee", "review", "receipt"
 
-
-class IntakeWizard(ApplicantSteps, QWidget):
+class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
     """``IntakeWizard(kiosk, runner, procedure_code=...)`` starts a new draft;
     ``draft_id=...`` resumes one. ``ready`` fires once pages exist; ``finished(code)`` after
     the receipt step, ``cancelled()`` when the clerk leaves (the draft is kept)."""
@@ -123,7 +128,7 @@ class IntakeWizard(ApplicantSteps, QWidget):
         self.next_button.clicked.connect(self._next_clicked)
         self.submit_button.clicked.connect(self.submit)
         self.done_button.clicked.connect(self._done)
-        self.print_button.clicked.connect(self._print)
+        self.print_button.clicked.connect(self.print_current)
         self.cancel_button.clicked.connect(self.cancel)
         self.next_button.setDefault(True)
         for b in (self.next_button, self.submit_button, self.done_button):
@@ -183,7 +188,7 @@ class IntakeWizard(ApplicantSteps, QWidget):
         self.review_page = ReviewPage(self.edit_step)
         self.receipt_host = QWidget()
         QVBoxLayout(self.receipt_host)
-        self.receipt: ReceiptDialog | None = None
+        self.receipt: Any = None
         for key, page, title in (
             (DOCUMENTS, self.documents_page, self.tr("Thành phần hồ sơ")),
             (FEE, self.fee_page, self.tr("Lệ phí, trả kết quả")),
@@ -315,124 +320,8 @@ class IntakeWizard(ApplicantSteps, QWidget):
         return list(result.errors)
 
     # ------------------------------------------------------------------ navigation
-    def current_key(self) -> str | None:
-        page = self.stack.currentWidget()
-        return next((k for k, p in self.pages.items() if p is page), None)
-
-    def _skipped(self, key: str) -> bool:
-        if key.startswith("section:"):
-            return not self.form.visible_fields(key.split(":", 1)[1], self.answers)
-        return key == RECEIPT and self.code is None
-
-    def _show(self, key: str) -> None:
-        self.stack.setCurrentWidget(self.pages[key])
-        index = self.keys.index(key)
-        self.steps.setCurrentRow(index)
-        for i in range(self.steps.count()):
-            item = self.steps.item(i)
-            font = item.font()
-            font.setBold(i == index)
-            item.setFont(font)
-        self.message.clear()
-        self.scanner.enabled = self.scan_target(key) is not None
-        if key.startswith("section:"):
-            view = self.views[key.split(":", 1)[1]]
-            view.set_answers(self.answers)
-            view.focus_first()
-        elif key == APPLICANT:
-            self.applicant_page.id_edit.setFocus()
-        elif key == DOCUMENTS:
-            self.documents_page.refresh(self.answers)
-        elif key == FEE:
-            self.fee_page.refresh(self.answers)
-        elif key == REVIEW:
-            self.fee_page.refresh(self.answers)
-            self.review_page.error.clear()
-            self.review_page.show_summary(self._summary())
-        self._set_nav()
-
-    def _set_nav(self) -> None:
-        key = self.current_key()
-        ready = self.draft_id is not None and self.procedure is not None
-        done = self.code is not None
-        self.back_button.setEnabled(key not in (APPLICANT, RECEIPT) and not done)
-        self.back_button.setVisible(not done)
-        self.next_button.setVisible(key not in (REVIEW, RECEIPT))
-        self.next_button.setEnabled(ready)
-        self.submit_button.setVisible(key == REVIEW)
-        self.submit_button.setEnabled(ready and not done)
-        self.cancel_button.setVisible(not done)
-        self.print_button.setVisible(key == RECEIPT)
-        self.done_button.setVisible(key == RECEIPT)
-
-    def _blockers(self, key: str) -> list[str]:
-        """Why the clerk cannot leave ``key`` forward (shown to them); empty when fine."""
-        if key == APPLICANT:
-            sid = (
-                self.form.section_of(APPLICANT_FIELD).id if APPLICANT_FIELD in self._top() else None
-            )
-            errors = self._check_section(sid, all_fields=True) if sid else []
-            return [self.tr("Thông tin người nộp còn lỗi")] if errors else []
-        if key.startswith("section:"):
-            errors = self._check_section(key.split(":", 1)[1], all_fields=True)
-            return [self.tr("Trang này còn lỗi, xem thông báo bên cạnh từng ô")] if errors else []
-        if key == DOCUMENTS:
-            missing = self.documents_page.missing(self.answers)
-            self.documents_page.show_missing(missing)
-            return (
-                [self.tr("Còn thiếu giấy tờ bắt buộc: %1").replace("%1", "; ".join(missing))]
-                if missing
-                else []
-            )
-        return []
-
-    def _top(self) -> set[str]:
-        return {f.id for f in self.form.fields}
-
-    def go_next(self) -> bool:
-        """Validate the current step and move on; False (with the reasons shown) if blocked."""
-        key = self.current_key()
-        if key is None or self.procedure is None or key in (REVIEW, RECEIPT):
-            return False
-        blockers = self._blockers(key)
-        if blockers:
-            self.message.setText("\n".join(blockers))
-            self.message.setStyleSheet("color: #b00020;")
-            return False
-        i = self.keys.index(key) + 1
-        while self._skipped(self.keys[i]):
-            i += 1
-        self._show(self.keys[i])
-        self._changed()  # the page reached is part of the draft
-        return True
-
-    def _next_clicked(self) -> None:
-        self.go_next()
-
-    def go_back(self) -> None:
-        key = self.current_key()
-        if key in (None, APPLICANT, RECEIPT) or self.code is not None:
-            return
-        i = self.keys.index(key) - 1
-        while i > 0 and self._skipped(self.keys[i]):
-            i -= 1
-        self._show(self.keys[i])
-
-    def edit_step(self, key: str) -> None:
-        """ "Sửa" on the review page: jump to that step."""
-        if key in self.pages and self.code is None:
-            self._show(key)
-
     def _summary(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
         return summary_groups(self)
-
-    def _section_of_key(self, key: str) -> str | None:
-        if key.startswith("section:"):
-            return key.split(":", 1)[1]
-        try:
-            return self.form.section_of(APPLICANT_FIELD).id
-        except (KeyError, ValueError):
-            return None
 
     # ------------------------------------------------------------------ submit / receipt
     def submit(self) -> None:
@@ -467,14 +356,19 @@ class IntakeWizard(ApplicantSteps, QWidget):
     def _submitted(self, result: Any) -> None:
         self.code = result.code
         self.saver.close()
+        from kiosk_app.ui.clerk.receipt_view import ReceiptDialog
+
         self.receipt = ReceiptDialog(self.kiosk, self.code, runner=self.runner, embedded=True)
         self.receipt_host.layout().addWidget(self.receipt)
         self._show(RECEIPT)
         self.heading.setText(self.tr("Đã tiếp nhận hồ sơ %1").replace("%1", self.code))
 
-    def _print(self) -> None:
+    def print_current(self) -> None:
+        """Ctrl+P: print the receipt once the dossier is submitted (nothing to print before)."""
         if self.receipt is not None:
             self.receipt.print_dialog()
+        else:
+            self._say(self.tr("Chưa có phiếu để in: hãy tiếp nhận hồ sơ trước"), error=True)
 
     def _done(self) -> None:
         if self.code:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QBuffer, QIODevice, Signal
+from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.intake import DOC_FORM_VI
+from kiosk_app.ui.widgets import camera
 
 
 class _NameLabel(QLabel):
@@ -66,6 +69,7 @@ class _Row:
         self.count.setRange(1, 99)
         self.count.setValue(max(1, req.count))
         self.attach = QPushButton()
+        self.photo = QPushButton()
         self.files: list[dict[str, Any]] = []
         self.files_label = QLabel()
 
@@ -81,9 +85,19 @@ class DocumentsPage(QWidget):
     changed = Signal()
     attach_failed = Signal(str)
 
-    def __init__(self, procedure: Any, runner: Any, files: Any, lang: str = "vi") -> None:
+    def __init__(
+        self,
+        procedure: Any,
+        runner: Any,
+        files: Any,
+        lang: str = "vi",
+        cameras: list[Any] | None = None,
+    ) -> None:
+        """``cameras``: the video inputs to offer (default: those Qt finds; none hides the
+        photo buttons)."""
         super().__init__()
         self.procedure, self.runner, self.files, self.lang = procedure, runner, files, lang
+        self.cameras = camera.cameras() if cameras is None else cameras
         self._loading = False
         self.rows: dict[str, _Row] = {}
         outer = QVBoxLayout(self)
@@ -103,6 +117,9 @@ class DocumentsPage(QWidget):
             row = _Row(req, lang)
             row.attach.setText(self.tr("Đính kèm…"))
             row.attach.clicked.connect(lambda _=False, rid=req.id: self._pick_file(rid))
+            row.photo.setText(self.tr("Chụp ảnh…"))
+            row.photo.setVisible(bool(self.cameras))
+            row.photo.clicked.connect(lambda _=False, rid=req.id: self._take_photo(rid))
             row.check.toggled.connect(self._edited)
             row.form.currentIndexChanged.connect(self._edited)
             row.count.valueChanged.connect(self._edited)
@@ -110,10 +127,16 @@ class DocumentsPage(QWidget):
                 row.form.setEnabled(False)
                 row.count.setEnabled(False)
                 row.attach.setEnabled(False)
+                row.photo.setEnabled(False)
             grid.addWidget(row.cell, i, 0)
             grid.addWidget(row.form, i, 1)
             grid.addWidget(row.count, i, 2)
-            grid.addWidget(row.attach, i, 3)
+            buttons = QWidget()
+            box = QHBoxLayout(buttons)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(row.attach)
+            box.addWidget(row.photo)
+            grid.addWidget(buttons, i, 3)
             grid.addWidget(row.files_label, i, 4)
             self.rows[req.id] = row
         grid.setColumnStretch(0, 1)
@@ -216,15 +239,32 @@ class DocumentsPage(QWidget):
         if path:
             self.attach_file(rid, Path(path))
 
+    def _take_photo(self, rid: str) -> None:
+        dialog = camera.CameraDialog(self.cameras, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.image() is not None:
+            self.attach_image(rid, dialog.image())
+
+    def attach_image(
+        self, rid: str, image: QImage, on_done: Callable[[dict[str, Any]], None] | None = None
+    ) -> None:
+        """Encode a camera photo as JPEG and attach it to line ``rid``, off the GUI thread
+        (encoding a 1080p frame takes longer than a GUI frame should)."""
+        name = f"anh-chup-{datetime.now().strftime('%Y%m%d-%H%M%S')}.jpg"
+        self._attach(rid, lambda: store_image_now(self.files, image, name, rid), on_done)
+
     def attach_file(
         self, rid: str, path: Path, on_done: Callable[[dict[str, Any]], None] | None = None
     ) -> None:
         """Copy ``path`` into the attachment store off the GUI thread and link it to line ``rid``."""
         path = Path(path)
+        self._attach(rid, lambda: store_file_now(self.files, path, rid), on_done)
 
-        def store() -> dict[str, Any]:
-            return store_file_now(self.files, path, rid)
-
+    def _attach(
+        self,
+        rid: str,
+        store: Callable[[], dict[str, Any]],
+        on_done: Callable[[dict[str, Any]], None] | None,
+    ) -> None:
         def done(info: dict[str, Any]) -> None:
             row = self.rows[rid]
             if all(f["sha256"] != info["sha256"] for f in row.files):
@@ -243,6 +283,21 @@ class DocumentsPage(QWidget):
 
     def _show_files(self, row: _Row) -> None:
         row.files_label.setText(", ".join(f["name"] for f in row.files))
+
+
+def store_image_now(
+    files: Any, image: QImage, name: str, document_id: str | None = None
+) -> dict[str, Any]:
+    """Encode ``image`` as JPEG into the attachment store (any thread: QImage is reentrant)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "JPEG", 90):
+        raise OSError("Không lưu được ảnh chụp (mã hóa JPEG thất bại)")
+    stored = files.put_bytes(bytes(buffer.data()))
+    info = {"sha256": stored.sha256, "size": stored.size, "name": name, "mime": "image/jpeg"}
+    if document_id is not None:
+        info["document_id"] = document_id
+    return info
 
 
 def store_file_now(files: Any, path: Path, document_id: str | None = None) -> dict[str, Any]:

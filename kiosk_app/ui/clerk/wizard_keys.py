@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+APPLICANT, DOCUMENTS, FEE, REVIEW, RECEIPT = "applicant", "documents", "fee", "review", "receipt"
+
 
 def _takes_tab(widget: QWidget) -> bool:
     return (

@@ -1,0 +1,579 @@
+"""Print a PDF (a receipt, a slip) through the operating system's print system with Qt.
+
+The PDF's pages are rendered with QtPdf (pdfium) to images at the printer's resolution (capped at
+:data:`MAX_RENDER_DPI`) and painted onto a :class:`QPrinter`, so the paper shows exactly what the
+QtPdf preview shows. Qt does the rest: on Windows its print plugin talks to the spooler (GDI,
+the driver's page sizes and copies), on Linux its CUPS plugin spools one job to CUPS. Nothing is
+shelled out.
+
+Copies: when the printer reports ``supportsMultipleCopies()`` (CUPS queues and most Windows
+drivers) the job is sent once with ``copies=N`` and collation on, and the print system makes the
+copies (one job to cancel, one document to transfer, the driver cuts between slips). Only when it
+cannot (PDF output, some drivers) are the pages painted N times in collated order.
+
+Paper: ``"a4"`` and ``"a5"`` use the standard sizes; ``"80mm"`` uses a custom page 80 mm wide and
+as long as the PDF's first page (scaled to 80 mm), or the driver's own roll size of about 80 mm
+width when the driver has no custom sizes. Each PDF page is fitted into the full page of the
+paper, aspect ratio kept, horizontally centred and top-aligned: a page of the same size as the
+paper prints 1:1.
+
+Threading: :func:`print_pdf` may be called on any thread that may use QtGui objects (a worker
+thread is fine: Qt allows painting on a QPrinter outside the GUI thread). When it is called on the
+GUI thread (the clerk's window, or the ``motcua receipt print`` CLI's main thread), the
+rendering and spooling run on a helper thread while a local event loop keeps the GUI responsive,
+so no page blocks the GUI thread for more than a few milliseconds; callers should disable their
+Print button meanwhile because events (and so re-entrant clicks) keep being processed. The
+optional dialog (``dialog=True``) is modal and needs a QApplication on the GUI thread. A
+QGuiApplication (for example on the offscreen platform) is enough for everything else.
+
+On Linux, libcups reads ``CUPS_SERVER`` once per thread; set it before the first print call of
+a thread (the tests' private CUPS daemon relies on that, see ``docs/printing.md``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QEventLoop,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QSize,
+    QSizeF,
+    QThread,
+    QTimer,
+    Qt,
+)
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+Paper = Literal["a4", "a5", "80mm"]
+PAPERS: tuple[str, ...] = ("a4", "a5", "80mm")
+DEFAULT_COPIES = 2
+#: Pages are rendered at the printer's resolution, but never above this (an A4 page at 300 dpi
+#: is already a 35 MB image; printers' 600/1200 dpi modes add nothing to a raster of a receipt).
+MAX_RENDER_DPI = 300
+#: Thermal roll width and the widths accepted as "the driver's 80 mm roll" (some drivers call
+#: it 79.5 mm or 80 mm with a 72 mm printable area; the page is what matters here).
+THERMAL_WIDTH_MM = 80.0
+_THERMAL_WIDTH_RANGE_MM = (76.0, 82.0)
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------------------------- errors
+class PrintError(RuntimeError):
+    """A print that could not be done; ``message`` is Vietnamese, for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PrinterNotFoundError(PrintError):
+    """No printer of that name (or no default printer) is installed."""
+
+
+class PrinterNotReadyError(PrintError):
+    """The printer exists but is stopped, in error, or refuses jobs."""
+
+
+class PdfLoadError(PrintError):
+    """The PDF could not be read (empty, damaged, not a PDF)."""
+
+
+# ---------------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class PrinterInfo:
+    """One installed printer as Qt's print plugin sees it."""
+
+    name: str
+    description: str
+    is_default: bool
+    is_remote: bool
+    state: str  # "idle" | "active" | "aborted" | "error"
+    page_sizes: tuple[str, ...]  # QPageSize keys as the driver names them ("A4", "Custom.80x200mm")
+    supports_custom_page_sizes: bool
+    resolutions: tuple[int, ...]
+    make_and_model: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """What was sent. ``pages`` is per copy; ``copies_by`` says who made the copies."""
+
+    printer_name: str
+    paper: str
+    pages: int
+    copies: int
+    copies_by: Literal["printer", "loop"]
+    render_dpi: int
+    page_size_mm: tuple[float, float]
+    cancelled: bool = False
+
+
+_STATES = {
+    QPrinter.PrinterState.Idle: "idle",
+    QPrinter.PrinterState.Active: "active",
+    QPrinter.PrinterState.Aborted: "aborted",
+    QPrinter.PrinterState.Error: "error",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("printing", text)
+
+
+def _require_gui_app() -> None:
+    if QCoreApplication.instance() is None:
+        raise PrintError(
+            _tr("Chưa khởi tạo Qt (cần QGuiApplication hoặc QApplication) nên không in được")
+        )
+
+
+def available_printers() -> list[PrinterInfo]:
+    """The installed printers, default first. Needs a QGuiApplication; any thread.
+
+    On Linux this asks CUPS (the ``CUPS_SERVER`` of the calling thread), on Windows the spooler.
+    """
+    _require_gui_app()
+    default = QPrinterInfo.defaultPrinterName()
+    printers = [_info(qi, default) for qi in QPrinterInfo.availablePrinters()]
+    printers.sort(key=lambda p: (not p.is_default, p.name.casefold()))
+    return printers
+
+
+def _info(qi: QPrinterInfo, default_name: str) -> PrinterInfo:
+    return PrinterInfo(
+        name=qi.printerName(),
+        description=qi.description(),
+        is_default=qi.isDefault() or qi.printerName() == default_name,
+        is_remote=qi.isRemote(),
+        state=_STATES.get(qi.state(), "error"),
+        page_sizes=tuple(ps.key() for ps in qi.supportedPageSizes()),
+        supports_custom_page_sizes=qi.supportsCustomPageSizes(),
+        resolutions=tuple(int(r) for r in qi.supportedResolutions()),
+        make_and_model=qi.makeAndModel(),
+        location=qi.location(),
+    )
+
+
+# ---------------------------------------------------------------------------------- the PDF
+def load_pdf(pdf: bytes, parent: object = None) -> QPdfDocument:
+    """A QPdfDocument holding ``pdf`` (the bytes are copied into a buffer it owns).
+
+    Raises :class:`PdfLoadError`. The document belongs to the calling thread.
+    """
+    if not pdf:
+        raise PdfLoadError(_tr("Không đọc được tệp PDF: tệp rỗng"))
+    document = QPdfDocument(parent)  # type: ignore[arg-type]
+    buffer = QBuffer(document)
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+        error = document.error()
+        document.deleteLater()
+        raise PdfLoadError(
+            _tr("Không đọc được tệp PDF để in (%1)").replace("%1", str(error.name))
+        )
+    return document
+
+
+def _first_page_mm(pdf: bytes) -> tuple[float, float]:
+    document = load_pdf(pdf)
+    try:
+        size = document.pagePointSize(0)
+        return size.width() * 25.4 / 72.0, size.height() * 25.4 / 72.0
+    finally:
+        document.deleteLater()
+
+
+# ---------------------------------------------------------------------------------- printer set-up
+def find_printer(printer_name: str | None = None) -> QPrinterInfo:
+    """The QPrinterInfo of ``printer_name`` (the default printer when None), checked ready.
+
+    Raises :class:`PrinterNotFoundError` or :class:`PrinterNotReadyError`.
+    """
+    _require_gui_app()
+    if printer_name:
+        info = QPrinterInfo.printerInfo(printer_name)
+        if info.isNull():
+            names = ", ".join(p.printerName() for p in QPrinterInfo.availablePrinters())
+            raise PrinterNotFoundError(
+                _tr("Không tìm thấy máy in “%1”. Máy in đang có: %2.")
+                .replace("%1", printer_name)
+                .replace("%2", names or _tr("không có máy in nào"))
+            )
+    else:
+        info = QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            raise PrinterNotFoundError(
+                _tr("Chưa có máy in mặc định. Hãy chọn máy in hoặc cài đặt máy in mặc định.")
+            )
+    name = info.printerName()
+    if info.state() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
+        raise PrinterNotReadyError(
+            _tr("Máy in “%1” chưa sẵn sàng (đang tạm dừng hoặc báo lỗi).").replace("%1", name)
+        )
+    if _cups_accepting_jobs(name) is False:
+        raise PrinterNotReadyError(
+            _tr("Máy in “%1” đang từ chối lệnh in (hàng đợi bị khoá).").replace("%1", name)
+        )
+    return info
+
+
+def page_size_for(paper: str, info: QPrinterInfo | None, content_mm: tuple[float, float]) -> QPageSize:
+    """The QPageSize to request for ``paper``. ``content_mm`` is the PDF's first page size.
+
+    For ``"80mm"``: a custom 80 mm page as long as the content when the driver accepts custom
+    sizes; otherwise the driver's roll size of about 80 mm width that is long enough (or the
+    longest one), so the driver's own media name goes to the printer.
+    """
+    if paper == "a4":
+        return QPageSize(QPageSize.PageSizeId.A4)
+    if paper == "a5":
+        return QPageSize(QPageSize.PageSizeId.A5)
+    if paper != "80mm":
+        raise ValueError(f"unknown paper {paper!r}; expected one of {PAPERS}")
+    width, height = content_mm
+    length = round(THERMAL_WIDTH_MM * height / width, 1) if width > 0 else 200.0
+    if info is not None and not info.isNull() and not info.supportsCustomPageSizes():
+        rolls = []
+        for ps in info.supportedPageSizes():
+            size = ps.size(QPageSize.Unit.Millimeter)
+            w, h = min(size.width(), size.height()), max(size.width(), size.height())
+            if _THERMAL_WIDTH_RANGE_MM[0] <= w <= _THERMAL_WIDTH_RANGE_MM[1]:
+                rolls.append((h, ps))
+        if rolls:
+            long_enough = sorted((r for r in rolls if r[0] >= length - 0.5), key=lambda r: r[0])
+            return (long_enough[0] if long_enough else max(rolls, key=lambda r: r[0]))[1]
+    return QPageSize(
+        QSizeF(THERMAL_WIDTH_MM, length),
+        QPageSize.Unit.Millimeter,
+        f"80 × {length:g} mm",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+
+
+def make_printer(
+    printer_name: str | None = None,
+    *,
+    copies: int = DEFAULT_COPIES,
+    paper: str = "a4",
+    content_mm: tuple[float, float] = (210.0, 297.0),
+    doc_name: str = "MotCua",
+) -> QPrinter:
+    """A QPrinter for ``printer_name`` (default printer when None), preset to ``copies`` and
+    ``paper``, full page, no margins, collated. Raises the :class:`PrintError` subclasses.
+
+    Create it on the thread that shows the dialog (if any); it may be painted on another one.
+    """
+    if copies < 1:
+        raise ValueError("copies must be at least 1")
+    info = find_printer(printer_name)
+    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc_name)
+    printer.setFullPage(True)
+    page_size = page_size_for(paper, info, content_mm)
+    orientation = QPageLayout.Orientation.Portrait
+    printer.setPageLayout(
+        QPageLayout(page_size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    )
+    printer.setCopyCount(copies)
+    printer.setCollateCopies(True)
+    return printer
+
+
+def make_print_dialog(printer: QPrinter, parent: object = None) -> object:
+    """A QPrintDialog on ``printer`` (already preset by :func:`make_printer`), not shown.
+
+    Needs a QApplication; GUI thread only.
+    """
+    from PySide6.QtWidgets import QAbstractPrintDialog, QApplication
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    if not isinstance(QCoreApplication.instance(), QApplication):
+        raise PrintError(_tr("Hộp thoại in cần giao diện đồ hoạ (QApplication)"))
+    dialog = QPrintDialog(printer, parent)  # type: ignore[arg-type]
+    dialog.setWindowTitle(_tr("In giấy tiếp nhận"))
+    option = QAbstractPrintDialog.PrintDialogOption
+    dialog.setOption(option.PrintToFile, False)
+    dialog.setOption(option.PrintSelection, False)
+    dialog.setOption(option.PrintPageRange, True)
+    dialog.setOption(option.PrintCollateCopies, True)
+    dialog.setOption(option.PrintShowPageSize, True)
+    return dialog
+
+
+# ---------------------------------------------------------------------------------- printing
+def print_pdf(
+    pdf: bytes,
+    *,
+    printer_name: str | None = None,
+    copies: int = DEFAULT_COPIES,
+    paper: str = "a4",
+    parent: object = None,
+    dialog: bool = False,
+    doc_name: str = "MotCua",
+) -> PrintResult:
+    """Print ``pdf`` on ``printer_name`` (the default printer when None).
+
+    ``copies`` copies of ``paper`` ("a4", "a5", "80mm"). With ``dialog`` a modal QPrintDialog
+    preset to those values lets the clerk change printer, copies and paper first; cancelling
+    returns a result with ``cancelled=True``.
+
+    Raises :class:`PdfLoadError`, :class:`PrinterNotFoundError`, :class:`PrinterNotReadyError`
+    or :class:`PrintError` (messages in Vietnamese); ``ValueError`` for a bad ``paper``/``copies``.
+
+    Threading: any thread with QtGui allowed; on the GUI thread the work runs on a helper thread
+    under a local event loop (see the module docstring). ``dialog=True`` only on the GUI thread.
+    """
+    _require_gui_app()
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}; expected one of {PAPERS}")
+    content_mm = _first_page_mm(pdf)  # also rejects a broken PDF before any printer work
+    printer = make_printer(
+        printer_name, copies=copies, paper=paper, content_mm=content_mm, doc_name=doc_name
+    )
+    if dialog:
+        from PySide6.QtWidgets import QDialog
+
+        box = make_print_dialog(printer, parent)
+        accepted = box.exec() == QDialog.DialogCode.Accepted  # type: ignore[attr-defined]
+        box.deleteLater()  # type: ignore[attr-defined]
+        if not accepted:
+            return PrintResult(
+                printer_name=printer.printerName(),
+                paper=paper,
+                pages=0,
+                copies=0,
+                copies_by="printer",
+                render_dpi=0,
+                page_size_mm=_page_mm(printer),
+                cancelled=True,
+            )
+        find_printer(printer.printerName())  # the clerk may have picked a stopped one
+    grayscale = paper == "80mm"
+    return _run_responsive(lambda: print_on(printer, pdf, paper=paper, grayscale=grayscale))
+
+
+def print_on(
+    printer: QPrinter, pdf: bytes, *, paper: str = "custom", grayscale: bool = False
+) -> PrintResult:
+    """Render every page of ``pdf`` onto the configured ``printer`` and finish the job.
+
+    Copies as set on the printer (see the module docstring). Blocks while rendering: call it on
+    a worker thread, or through :func:`print_pdf`, when a GUI is on screen.
+    """
+    document = load_pdf(pdf)
+    try:
+        return _paint_document(printer, document, paper=paper, grayscale=grayscale)
+    finally:
+        document.deleteLater()
+
+
+def _paint_document(
+    printer: QPrinter, document: QPdfDocument, *, paper: str, grayscale: bool
+) -> PrintResult:
+    copies = max(1, printer.copyCount())
+    by_printer = printer.supportsMultipleCopies()
+    rounds = 1 if by_printer else copies
+    if not by_printer:
+        printer.setCopyCount(1)
+    dpi = max(72, min(printer.resolution(), MAX_RENDER_DPI))
+    pages = _page_indexes(printer, document.pageCount())
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError(
+            _tr("Không mở được máy in “%1” để in.").replace("%1", printer.printerName())
+        )
+    sent = 0
+    try:
+        for _round in range(rounds):
+            for page in pages:
+                if sent and not printer.newPage():
+                    raise PrintError(_tr("Máy in không nhận trang tiếp theo."))
+                _paint_page(painter, printer, document, page, dpi, grayscale)
+                sent += 1
+    except BaseException:
+        printer.abort()
+        raise
+    finally:
+        painter.end()
+    if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
+        raise PrintError(
+            _tr("Máy in “%1” báo lỗi khi nhận lệnh in.").replace("%1", printer.printerName())
+        )
+    return PrintResult(
+        printer_name=printer.printerName(),
+        paper=paper,
+        pages=len(pages),
+        copies=copies,
+        copies_by="printer" if by_printer else "loop",
+        render_dpi=dpi,
+        page_size_mm=_page_mm(printer),
+    )
+
+
+def _page_indexes(printer: QPrinter, count: int) -> list[int]:
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = max(1, printer.fromPage())
+        last = min(count, printer.toPage() or count)
+        if first <= last:
+            return list(range(first - 1, last))
+    return list(range(count))
+
+
+def _page_mm(printer: QPrinter) -> tuple[float, float]:
+    rect = printer.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
+    return round(rect.width(), 2), round(rect.height(), 2)
+
+
+def _paint_page(
+    painter: QPainter,
+    printer: QPrinter,
+    document: QPdfDocument,
+    page: int,
+    dpi: int,
+    grayscale: bool,
+) -> None:
+    """Fit page ``page`` into the full paper (aspect kept, centred, top-aligned)."""
+    target = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
+    target.moveTo(0, 0)
+    size_pt = document.pagePointSize(page)
+    source = QSizeF(size_pt.width(), size_pt.height())
+    if source.isEmpty():
+        return
+    fitted = source.scaled(QSizeF(target.size()), Qt.AspectRatioMode.KeepAspectRatio)
+    # Pixels for the fitted area at the render resolution (device pixels are at printer dpi).
+    scale = dpi / max(1, printer.resolution())
+    pixels = QSize(max(1, round(fitted.width() * scale)), max(1, round(fitted.height() * scale)))
+    image = document.render(page, pixels)
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.fill(QColor("white"))
+    p = QPainter(flat)
+    p.drawImage(0, 0, image)
+    p.end()
+    if grayscale:
+        flat = flat.convertToFormat(QImage.Format.Format_Grayscale8)
+    x = target.x() + round((target.width() - fitted.width()) / 2)
+    painter.drawImage(
+        QRect(x, target.y(), round(fitted.width()), round(fitted.height())), flat
+    )
+
+
+def _run_responsive(fn: Callable[[], T]) -> T:
+    """Run ``fn`` here, or, on the GUI thread, on a helper thread under a local event loop."""
+    app = QCoreApplication.instance()
+    if app is None or QThread.currentThread() != app.thread():
+        return fn()
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001 — re-raised on the calling thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="motcua-print", daemon=True)
+    worker.start()
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def poll() -> None:
+        if done.is_set():
+            loop.quit()
+
+    timer.timeout.connect(poll)
+    timer.start()
+    if not done.is_set():
+        loop.exec()
+    timer.stop()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------- CUPS extras
+class _CupsOption(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_char_p)]
+
+
+class _CupsDest(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("instance", ctypes.c_char_p),
+        ("is_default", ctypes.c_int),
+        ("num_options", ctypes.c_int),
+        ("options", ctypes.POINTER(_CupsOption)),
+    ]
+
+
+_cups_lock = threading.Lock()
+_cups_lib: ctypes.CDLL | None | bool = False  # False: not looked up yet
+
+
+def _libcups() -> ctypes.CDLL | None:
+    global _cups_lib
+    with _cups_lock:
+        if _cups_lib is False:
+            _cups_lib = None
+            if not sys.platform.startswith("win"):
+                path = ctypes.util.find_library("cups")
+                try:
+                    lib = ctypes.CDLL(path or "libcups.so.2")
+                    lib.cupsGetNamedDest.restype = ctypes.POINTER(_CupsDest)
+                    lib.cupsGetNamedDest.argtypes = [
+                        ctypes.c_void_p,
+                        ctypes.c_char_p,
+                        ctypes.c_char_p,
+                    ]
+                    lib.cupsGetOption.restype = ctypes.c_char_p
+                    lib.cupsGetOption.argtypes = [
+                        ctypes.c_char_p,
+                        ctypes.c_int,
+                        ctypes.POINTER(_CupsOption),
+                    ]
+                    lib.cupsFreeDests.argtypes = [ctypes.c_int, ctypes.POINTER(_CupsDest)]
+                    _cups_lib = lib
+                except OSError:
+                    _cups_lib = None
+        return _cups_lib or None
+
+
+def _cups_accepting_jobs(name: str) -> bool | None:
+    """False when CUPS says the queue rejects jobs (Qt's state does not show it; Qt would
+    then drop the job silently). None when unknown (no CUPS, Windows)."""
+    lib = _libcups()
+    if lib is None:
+        return None
+    dest = lib.cupsGetNamedDest(None, name.encode(), None)
+    if not dest:
+        return None
+    try:
+        value = lib.cupsGetOption(
+            b"printer-is-accepting-jobs", dest.contents.num_options, dest.contents.options
+        )
+    finally:
+        lib.cupsFreeDests(1, dest)
+    if value is None:
+        return None
+    return value.decode().lower() not in ("false", "0", "no")
