@@ -9,10 +9,12 @@ the receipt is then rendered from the stored dossier. The wizard never touches t
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -42,6 +44,20 @@ from kiosk_app.ui.clerk.wizard_nav import WizardNavigation
 from kiosk_app.ui.clerk.wizard_review import ReviewPage, summary_groups
 from kiosk_app.ui.scanner import CccdScanner
 from kiosk_app.ui.widgets.form_view import FormSectionView, parse_path
+
+
+def warm_lists(form: Any) -> None:
+    """Load every code list ``form`` can ask for (ethnic groups, nationalities, provinces and
+    the admin-unit data behind them…), so building its pages on the GUI thread finds them
+    cached: the admin units alone take ~0.3 s to read. Any thread; a list that fails to load
+    is left for the build to report."""
+    lists = form.lists
+    names = lists.names() if hasattr(lists, "names") else set()
+    for name in sorted(names):
+        try:
+            lists(name, None)
+        except Exception:  # noqa: BLE001,S112 - the build shows the field empty instead
+            continue
 
 
 class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
@@ -75,7 +91,8 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         self.form: Any = None
         self.answers: dict[str, Any] = {}
         self.code: str | None = None
-        self.keys: list[str] = []
+        self.keys: list[str] = []  # set once every page exists
+        self._keys: list[str] = []
         self.pages: dict[str, QWidget] = {}
         self.views: dict[str, FormSectionView] = {}
         self._touched: set[str] = set()
@@ -88,12 +105,18 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         )
         self.scanner = scanner or CccdScanner(self)
         self._own_scanner = scanner is None
+        if self._own_scanner:
+            self.scanner.enabled = False  # until a page with a person to fill is shown
         self.scanner.scanned.connect(self.apply_scan)
+        self._built = False
+        self._building: Any = None
         self._build_frame()
         if draft_id:
             runner.run(lambda: kiosk.intake.draft(draft_id), self._draft_loaded, self._fatal)
         else:
-            self._build(procedure_code)
+            proc = kiosk.catalog.get(procedure_code)
+            build = lambda *_: self._build(procedure_code)  # noqa: E731 - same either way
+            runner.run(lambda: warm_lists(proc.form), build, build)
             runner.run(
                 lambda: kiosk.intake.start_draft(procedure_code, channel="desk"),
                 self._draft_started,
@@ -155,7 +178,34 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         self.print_button.hide()
         self.done_button.hide()
 
-    def _build(self, procedure_code: str) -> None:
+    def _build(self, procedure_code: str, then: Any = None) -> None:
+        """Build the pages a section per event-loop turn, then ``then()``; ``ready`` fires once
+        the pages exist and the draft is known.
+
+        A large form takes ~150 ms to build; in one go that froze the desk (typing, the
+        scanner, repaints) for that long. Each turn stays well under 50 ms
+        (bench/gui_stalls.py), and ``keys`` is only set when every page exists.
+        """
+        self._building = self._build_parts(procedure_code)
+        self._build_then = then
+        self._build_step()
+
+    def _build_step(self) -> None:
+        if not shiboken6.isValid(self) or self._building is None:
+            return
+        try:
+            next(self._building)
+        except StopIteration:
+            self._building = None
+            self._built = True
+            if self._build_then is not None:
+                self._build_then()
+            elif self.draft_id is not None:
+                self.ready.emit()
+            return
+        QTimer.singleShot(0, self._build_step)
+
+    def _build_parts(self, procedure_code: str) -> Iterator[None]:
         self.procedure = self.kiosk.catalog.get(procedure_code)
         self.form = self.procedure.form
         self.heading.setText(f"{self.procedure.name.get(self.lang)} ({self.procedure.code})")
@@ -172,17 +222,20 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         for s in self.form.sections:
             if s.id == requester_section:
                 continue
+            yield
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setWidget(self._section_view(s.id))
             key = f"section:{s.id}"
             titles[key] = s.title.get(self.lang)
             self._add_page(key, scroll)
+        yield
         self.documents_page = DocumentsPage(
             self.procedure, self.runner, self.kiosk.files, self.lang
         )
         self.documents_page.changed.connect(self._changed)
         self.documents_page.changed.connect(self.message.clear)  # the blocker list is stale
+        yield
         self.fee_page = FeePage(self.procedure, self.lang)
         self.fee_page.changed.connect(self._changed)
         self.review_page = ReviewPage(self.edit_step)
@@ -198,13 +251,15 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             titles[key] = title
             self._add_page(key, page)
         self.titles = titles
+        yield
         # Editors show the form's defaults (e.g. "father known" ticked): they are answers too.
         shown: dict[str, Any] = {}
         for view in self.views.values():
             shown.update(view.answers())
         self.answers = self.form.compute(self.form.normalize(shown))
-        for key in self.keys:
+        for key in self._keys:
             self.steps.addItem(titles[key])
+        self.keys = self._keys
         self._show(APPLICANT)
 
     def _section_view(self, section_id: str) -> FormSectionView:
@@ -216,7 +271,7 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         return view
 
     def _add_page(self, key: str, page: QWidget) -> None:
-        self.keys.append(key)
+        self._keys.append(key)
         self.pages[key] = page
         self.stack.addWidget(page)
 
@@ -227,6 +282,8 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
     # ------------------------------------------------------------------ draft
     def _draft_started(self, draft_id: str) -> None:
         self.draft_id = self.saver.draft_id = draft_id
+        if not self._built:
+            return  # the build's end emits ready
         if self.saver.dirty:
             self.save_now()
         self._set_nav()
@@ -236,7 +293,9 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         if draft is None:
             self._fatal(RuntimeError(self.tr("Không tìm thấy hồ sơ nháp")))
             return
-        self._build(draft["procedure_code"])
+        self._build(draft["procedure_code"], then=lambda: self._apply_draft(draft))
+
+    def _apply_draft(self, draft: dict) -> None:
         self.answers = self.form.compute(self.form.normalize(draft["answers"]))
         self.answers = {k: v for k, v in self.answers.items() if v is not None}
         self.saver.draft_id = self.draft_id
