@@ -20,6 +20,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
 from kiosk_app.ui.clerk.wizard import APPLICANT, DOCUMENTS, FEE, REVIEW, IntakeWizard
+from kiosk_app.ui.widgets.form_view import parse_path
 from tests.ui.keys import press_key, type_text
 
 QR = "079085123456|123456789|Phạm Thị Thu Hà|20081985|Nữ|Số 7, Lê Lợi, Huế|01022021"
@@ -432,6 +433,14 @@ def test_bad_input_shows_vietnamese_messages_beside_fields(
         target = view.editor(path).focus_widget()
         target.clear()
         _type(qtbot, wiz, target, text)
+    # the requester's residence is mandatory on this form: its row carries the mark and says so
+    assert wiz.go_next() is False
+    residence, _rest = view.find_row(parse_path("requester.residence"))
+    assert "*" in residence.label.text()
+    assert "Bắt buộc" in residence.message.text() or "bắt buộc" in residence.message.text()
+    field = wiz.form.field("requester").child("residence")
+    where = _example(kiosk, "2.000884")["requester"]["residence"]
+    _fill(qtbot, wiz, view, "requester.residence", field, where)
     assert wiz.go_next() is True, wiz.message.text()
     assert wiz.answers["requester"]["full_name"] == "Nguyễn Văn An"
     assert wiz.answers["requester"]["date_of_birth"] == "1990-05-15"

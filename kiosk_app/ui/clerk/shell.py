@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -42,14 +44,6 @@ def warm_up() -> None:
     import kiosk_app.ui.clerk.receipt_view  # noqa: F401
     import kiosk_app.ui.clerk.wizard  # noqa: F401
     import kiosk_app.ui.widgets.camera  # noqa: F401
-
-
-def warm_up_gui() -> None:
-    """GUI-thread part of the warm-up: Qt's first camera query (~20 ms) while the desk idles,
-    not when the clerk opens the documents step."""
-    from kiosk_app.ui.widgets.camera import cameras
-
-    cameras()
 
 
 class ClerkShell(QMainWindow):
@@ -121,7 +115,16 @@ class ClerkShell(QMainWindow):
         self.show_start()
         # After the start screen's own queries (the runner is FIFO): import what the first
         # dossier needs on the worker, so the clerk's first Ctrl+N does not freeze the desk.
-        self.runner.run(warm_up, lambda _: warm_up_gui(), lambda _exc: None)
+        self.runner.run(warm_up, lambda _: self._warm_up_gui(), lambda _exc: None)
+
+    def _warm_up_gui(self) -> None:
+        """GUI-thread warm-up while the desk idles, one short piece per event-loop turn: Qt's
+        first camera query (~20 ms), then the dossier desk (~40 ms) — instead of when the
+        clerk first opens the documents step or presses Ctrl+F."""
+        from kiosk_app.ui.widgets.camera import cameras
+
+        cameras()
+        QTimer.singleShot(0, lambda: self.desk if shiboken6.isValid(self) else None)
 
     # ------------------------------------------------------------------ screens
     @property
