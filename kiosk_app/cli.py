@@ -393,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "json"), default="csv")
     s.add_argument("--out", help="file to write (default: standard output)")
     s.set_defaults(func=cmd_dossier_export)
+    from kiosk_app import cli_receipt
+
+    cli_receipt.add_commands(sub)
     return p
 
 

@@ -167,3 +167,27 @@ def _v1(db: sqlite_utils.Database) -> None:
         END;
         """
     )
+
+
+@migration(2, "device_keys: Ed25519 public keys that sign receipt QR codes")
+def _v2(db: sqlite_utils.Database) -> None:
+    # Known keys are exactly the rows of this table: this device's own (``self``), those the
+    # province pushes (``server``, the sync issue) and those an office imported by hand
+    # (``import``). Only public keys live here; a private key is a file in the data folder
+    # (kiosk_app.core.device_key). ``kid`` is derived from the public key, never trusted from
+    # input; revoking sets ``revoked_at`` and keeps the row so old receipts still say why.
+    db.executescript(
+        """
+        CREATE TABLE device_keys (
+            kid TEXT PRIMARY KEY,            -- base32 of sha256(raw public key)[:5], 8 chars
+            public_key TEXT NOT NULL UNIQUE, -- raw 32-byte Ed25519 key, base64 (RFC 4648)
+            agency_id TEXT,                  -- the agency whose dossier codes it may sign
+            slot INTEGER,                    -- the device slot when the key was made (info)
+            source TEXT NOT NULL CHECK (source IN ('self', 'server', 'import')),
+            added_at TEXT NOT NULL,
+            revoked_at TEXT,
+            revoked_reason TEXT
+        );
+        CREATE INDEX device_keys_self ON device_keys(source, agency_id, added_at);
+        """
+    )

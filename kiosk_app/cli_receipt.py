@@ -1,0 +1,342 @@
+"""``motcua receipt …``: check a receipt's signed QR, and manage the keys that sign them.
+
+    motcua receipt verify (--payload TEXT | --image FILE.png) [--json]
+    motcua receipt keys export FILE      this device's public key as JSON (- = stdout)
+    motcua receipt keys import FILE      trust another kiosk's public key (- = stdin)
+    motcua receipt keys list             every known key
+    motcua receipt keys revoke KID [--reason TEXT]
+
+``verify`` prints what the receipt claims (code, procedure, received and appointment in
+Vietnam time) and ``GENUINE`` or why not. Exit codes, as everywhere in ``motcua``: 0 genuine /
+done, 1 not genuine / refused / not found, 2 bad input (no such file, no QR in the image, an
+empty payload, a key file that is not a key). A text that is not a receipt QR at all is a
+*verdict* (malformed → 1), not bad input: the command was used correctly.
+
+Wired into ``kiosk_app.cli`` by :func:`add_commands`; :func:`run` runs the same commands
+without that wiring (tests, and ``python -m kiosk_app.cli_receipt receipt verify …``).
+Each command opens the store itself and closes it before returning; no Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+VN_LABEL = "giờ Việt Nam, UTC+7"
+STATUS_VI = {
+    "genuine": "thật",
+    "tampered": "đã bị sửa hoặc giả",
+    "unknown_key": "khóa ký lạ",
+    "revoked": "khóa ký đã bị thu hồi",
+    "wrong_issuer": "khóa ký của cơ quan khác",
+    "malformed": "không phải mã QR giấy tiếp nhận",
+}
+
+
+class ReceiptCliError(Exception):
+    """A one-line refusal with its exit code (2 bad input, 1 refused / not found).
+
+    Handled by :func:`_guarded` inside this module rather than by ``kiosk_app.cli.CliError``:
+    under ``python -m kiosk_app.cli`` that module runs as ``__main__`` and a second import of
+    it would define a second, different ``CliError`` class that ``main`` would not catch.
+    """
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _fail(message: str, code: int = 2) -> ReceiptCliError:
+    return ReceiptCliError(message, code)
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    @functools.wraps(handler)
+    def run_handler(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ReceiptCliError as exc:
+            print(f"motcua: {exc}", file=sys.stderr)
+            return exc.code
+
+    return run_handler
+
+
+def _read_json(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: not a UTF-8 text file") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from None
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def _open_store(args: argparse.Namespace):
+    from kiosk_app.config import DB_FILE, default_data_dir
+    from kiosk_app.store.db import open_store
+
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    return data_dir, open_store(data_dir / DB_FILE)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%H:%M %d/%m/%Y") + f" ({VN_LABEL})" if value else "-"
+
+
+# ------------------------------------------------------------------ verify
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Decode (image) or take (payload) the QR text, check it against the known keys."""
+    from kiosk_app.core.device_key import known_keys
+    from kiosk_app.receipts import qr_payload as qp
+    from kiosk_app.store import dossiers as dossier_rows
+
+    if args.image is not None:
+        try:
+            texts = qp.decode_image(args.image)
+        except qp.ImageUnreadable as exc:
+            raise _fail(str(exc)) from None
+        if not texts:
+            raise _fail(f"{args.image}: no QR code found in the image")
+        texts = list(dict.fromkeys(t.strip() for t in texts))  # Liên 1 and Liên 2 share one QR
+    else:
+        if not args.payload.strip():
+            raise _fail("--payload is empty")
+        texts = [args.payload]
+
+    _, store = _open_store(args)
+    try:
+        keys = known_keys(store)
+        results = []
+        for text in texts:
+            verdict = qp.verify(text, keys)
+            stored: dict[str, Any] | None = None
+            if verdict.claims is not None:
+                with store.read() as db:
+                    row = dossier_rows.get(db, code=verdict.claims.code)
+                if row is not None:
+                    diffs = qp.compare_with_dossier(verdict.claims, row)
+                    now = qp.claims_of(row).appointment_at
+                    stored = {
+                        "matches": not diffs,
+                        "differences": diffs,
+                        "appointment_at": now.isoformat() if now else None,
+                    }
+            results.append((verdict, stored))
+    finally:
+        store.close()
+
+    genuine = all(v.genuine for v, _ in results)
+    data = {
+        "genuine": genuine,
+        "results": [v.to_json() | {"stored_dossier": s} for v, s in results],
+    }
+    _emit(args, data, "\n\n".join(_verdict_text(v, s) for v, s in results))
+    return 0 if genuine else 1
+
+
+def _verdict_text(verdict: Any, stored: dict[str, Any] | None) -> str:
+    lines = []
+    c = verdict.claims
+    if c is not None:
+        lines += [
+            f"Mã hồ sơ:   {c.code}",
+            f"Thủ tục:    {c.procedure}",
+            f"Tiếp nhận:  {_when(c.received_at)}",
+            f"Hẹn trả:    {_when(c.appointment_at)}",
+        ]
+        key = verdict.key
+        where = f" ({key.agency_id or '?'}, khe {key.slot}, {key.source})" if key else ""
+        lines.append(f"Khóa ký:    {verdict.kid}{where}")
+        if verdict.lookup_url:
+            lines.append(f"Tra cứu:    {verdict.lookup_url}")
+    status = str(verdict.status)
+    if verdict.genuine:
+        lines.append(f"GENUINE ({STATUS_VI[status]}): {verdict.reason}")
+    else:
+        lines.append(f"NOT GENUINE – {status} ({STATUS_VI[status]}): {verdict.reason}")
+    if stored is None:
+        return "\n".join(lines)
+    diffs = ", ".join(stored["differences"])
+    if stored["matches"] and verdict.genuine:
+        lines.append("Stored dossier on this kiosk: matches the receipt")
+    elif verdict.genuine:
+        # the paper is genuine, so the stored row changed after it was issued
+        lines.append(
+            "WARNING: the dossier stored on this kiosk no longer matches this genuine "
+            f"receipt (differs in: {diffs})"
+        )
+    elif diffs:
+        lines.append(f"Stored dossier on this kiosk differs in: {diffs}")
+    claimed = c.appointment_at.isoformat() if c and c.appointment_at else None
+    if stored["appointment_at"] != claimed:
+        now = datetime.fromisoformat(stored["appointment_at"]) if stored["appointment_at"] else None
+        lines.append(f"Hẹn trả hiện tại (stored, may have moved since): {_when(now)}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ keys
+def cmd_keys_export(args: argparse.Namespace) -> int:
+    """Write this device's public key (made on first use) as JSON."""
+    from kiosk_app.bootstrap import office_for
+    from kiosk_app.core.device_key import export_public_key
+
+    data_dir, store = _open_store(args)
+    try:
+        office = office_for(store)
+        doc = export_public_key(store, data_dir, office.agency_id, office.device_slot)
+    finally:
+        store.close()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.file).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {args.file}: {exc.strerror}") from None
+    _emit(
+        args,
+        {"kid": doc["kid"], "file": args.file, "agency_id": doc["agency_id"]},
+        f"exported key {doc['kid']} ({doc['agency_id']}, slot {doc['slot']}) → {args.file}",
+    )
+    return 0
+
+
+def cmd_keys_import(args: argparse.Namespace) -> int:
+    """Trust the public key(s) in an export document."""
+    from kiosk_app.core.device_key import DeviceKeyError, import_public_keys, parse_key_documents
+
+    data = _read_json(args.file)
+    try:
+        keys = parse_key_documents(data)
+    except DeviceKeyError as exc:
+        raise _fail(f"{args.file}: {exc}") from None
+    _, store = _open_store(args)
+    try:
+        results = import_public_keys(store, keys)
+    except DeviceKeyError as exc:
+        raise _fail(f"{args.file}: refused: {exc}", 1) from None
+    finally:
+        store.close()
+    _emit(
+        args,
+        [{"kid": k.kid, "agency_id": k.agency_id, "slot": k.slot, "result": r} for k, r in results],
+        "\n".join(f"{k.kid}  {k.agency_id or '?'}  slot {k.slot}: {r}" for k, r in results),
+    )
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from kiosk_app.core.device_key import export_document, known_keys
+
+    _, store = _open_store(args)
+    try:
+        keys = known_keys(store)
+    finally:
+        store.close()
+    rows = [export_document(k) | {"source": k.source} for k in keys.values()]
+    _emit(
+        args,
+        rows,
+        "\n".join(
+            f"{r['kid']}  {r['agency_id'] or '?':<15} slot {r['slot']}  {r['source']:<6} "
+            f"{r['added_at'][:16]}"
+            + (f"  REVOKED {r['revoked_at'][:16]}" if r["revoked_at"] else "")
+            for r in rows
+        )
+        or "no known key",
+    )
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from kiosk_app.core.device_key import revoke_key
+
+    _, store = _open_store(args)
+    try:
+        key = revoke_key(store, args.kid.strip().upper(), reason=args.reason)
+    except KeyError:
+        raise _fail(f"no known key {args.kid!r} (see `motcua receipt keys list`)", 1) from None
+    finally:
+        store.close()
+    _emit(
+        args,
+        {"kid": key.kid, "revoked_at": key.revoked_at},
+        f"revoked {key.kid} at {key.revoked_at}",
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+def add_commands(subparsers: Any) -> None:
+    """Register the ``receipt`` group on ``motcua``'s sub-command parsers."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="the kiosk's data folder (default: user data folder)")
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    receipt = subparsers.add_parser("receipt", help="receipts: verify the signed QR, signing keys")
+    rsub = receipt.add_subparsers(dest="sub", required=True, metavar="SUBCOMMAND")
+
+    s = rsub.add_parser(
+        "verify",
+        parents=[common],
+        help="is a receipt's QR genuine? (exit 0 genuine, 1 not, 2 bad input)",
+    )
+    src = s.add_mutually_exclusive_group(required=True)
+    src.add_argument("--payload", metavar="TEXT", help="the QR text, as a scanner types it")
+    src.add_argument("--image", metavar="FILE", help="a photo or scan of the receipt (PNG, JPEG)")
+    s.set_defaults(func=_guarded(cmd_verify))
+
+    keys = rsub.add_parser("keys", help="the Ed25519 keys that sign receipt QR codes")
+    ksub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    k = ksub.add_parser("export", parents=[common], help="this device's public key as JSON")
+    k.add_argument("file", metavar="FILE", help="file to write, - = standard output")
+    k.set_defaults(func=_guarded(cmd_keys_export))
+    k = ksub.add_parser("import", parents=[common], help="trust another kiosk's public key")
+    k.add_argument("file", metavar="FILE", help="a `keys export` file, - = standard input")
+    k.set_defaults(func=_guarded(cmd_keys_import))
+    k = ksub.add_parser("list", parents=[common], help="every known key")
+    k.set_defaults(func=_guarded(cmd_keys_list))
+    k = ksub.add_parser("revoke", parents=[common], help="stop trusting a key")
+    k.add_argument("kid", metavar="KID")
+    k.add_argument("--reason")
+    k.set_defaults(func=_guarded(cmd_keys_revoke))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """``motcua`` with only the ``receipt`` group: same parsing, output and exit codes."""
+    parser = argparse.ArgumentParser(prog="motcua", description="MotCua Kiosk receipts")
+    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (2) and --help (0) return instead of exiting
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return args.func(args)
+    except Exception as exc:  # noqa: BLE001 - the one-line promise of kiosk_app.cli.main
+        print(f"motcua: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(run())
