@@ -184,6 +184,21 @@
     </message>
 </context>
 <context>
+    <name>DocForm</name>
+    <message>
+        <source>bản chính</source>
+        <translation>original</translation>
+    </message>
+    <message>
+        <source>bản sao chứng thực</source>
+        <translation>certified copy</translation>
+    </message>
+    <message>
+        <source>bản photo</source>
+        <translation>photocopy</translation>
+    </message>
+</context>
+<context>
     <name>DocumentsPage</name>
     <message>
         <source>Thành phần hồ sơ</source>

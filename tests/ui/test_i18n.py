@@ -91,6 +91,19 @@ def test_shell_in_english(qtbot: Any, kiosk: Any, runner: Any, english: QApplica
         assert row.field.label.vi not in row.label.text()
 
 
+def test_documents_step_in_english(qtbot: Any, kiosk: Any, runner: Any, english: Any) -> None:
+    from kiosk_app.ui.clerk.wizard_documents import DocumentsPage
+
+    proc = kiosk.catalog.get("2.000884")
+    page = DocumentsPage(proc, runner, kiosk.files, "en", cameras=[])
+    qtbot.addWidget(page)
+    row = next(r for r in page.rows.values() if r.req.action == "submit")
+    assert row.form.itemText(0) in ("original", "certified copy", "photocopy")
+    assert row.form.currentData() in ("original", "certified_copy", "photocopy")  # stored key
+    missing = page.missing(proc.example_submission()["answers"])
+    assert missing and all(m.isascii() for m in missing), missing  # English names, no "chưa nộp"
+
+
 def test_shell_stays_vietnamese_without_translator(qtbot: Any, kiosk: Any, runner: Any) -> None:
     w = ClerkShell(kiosk, runner)
     qtbot.addWidget(w)

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk_app.core.intake import VN_TZ
+from PySide6.QtCore import QCoreApplication
+
+from kiosk_app.core.intake import DOC_FORM_VI, VN_TZ
+
+
+def doc_form_label(kind: str | None) -> str:
+    """How a paper was handed in ("bản chính"…), in the interface's language (Qt translator).
+    The stored value stays the catalogue's key; unknown keys are shown as they are."""
+    labels = {
+        "original": QCoreApplication.translate("DocForm", "bản chính"),
+        "certified_copy": QCoreApplication.translate("DocForm", "bản sao chứng thực"),
+        "photocopy": QCoreApplication.translate("DocForm", "bản photo"),
+    }
+    return labels.get(kind or "", DOC_FORM_VI.get(kind or "", kind or ""))
 
 
 def format_time_short(iso: str | None) -> str:

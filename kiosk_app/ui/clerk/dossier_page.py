@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.desk import EVENT_LABELS, Action, Desk, answer_sections
-from kiosk_app.core.intake import DOC_FORM_VI
-from kiosk_app.ui.clerk import format_time_short
+from kiosk_app.ui.clerk import doc_form_label, format_time_short
 
 
 class ActionDialog(QDialog):
@@ -195,7 +194,7 @@ class DossierPage(QWidget):
                 parts.append("</table>")
         parts.append(f"<h3>{esc(self.tr('Giấy tờ đã nộp'))}</h3><ul>")
         for doc in view.documents:
-            form = DOC_FORM_VI.get(doc.get("form"), doc.get("form") or "")
+            form = doc_form_label(doc.get("form"))
             parts.append(f"<li>{esc(doc['name'])} — {esc(form)} × {doc.get('count', 1)}</li>")
         if not view.documents:
             parts.append(f"<li>{esc(self.tr('(không có)'))}</li>")

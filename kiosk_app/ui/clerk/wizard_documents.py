@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.core.intake import DOC_FORM_VI
+from kiosk_app.ui.clerk import doc_form_label
 from kiosk_app.ui.widgets import camera
 
 
@@ -64,7 +64,7 @@ class _Row:
         self._set_name(req.name.get(lang))
         self.form = QComboBox()
         for kind in req.forms:
-            self.form.addItem(DOC_FORM_VI.get(kind, kind), kind)
+            self.form.addItem(doc_form_label(kind), kind)
         self.count = QSpinBox()
         self.count.setRange(1, 99)
         self.count.setValue(max(1, req.count))
@@ -213,7 +213,7 @@ class DocumentsPage(QWidget):
             row = self.rows.get(req.id)
             if row is None or not row.check.isChecked():
                 verb = self.tr("chưa nộp") if req.action == "submit" else self.tr("chưa xuất trình")
-                out.append(f"{req.name.vi} ({verb})")
+                out.append(f"{req.name.get(self.lang)} ({verb})")
         return out
 
     def show_missing(self, missing: list[str]) -> None:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.applicant import format_address
-from kiosk_app.core.intake import DOC_FORM_VI
 from kiosk_app.receipts.plain import format_money
+from kiosk_app.ui.clerk import doc_form_label
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -130,7 +130,7 @@ class ReviewPage(QWidget):
 def summary_groups(wiz: Any) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """The review page's content for an ``IntakeWizard``: (step key, title, [(label, text)])
     for every step the clerk went through, in order."""
-    from kiosk_app.ui.clerk.wizard import DOCUMENTS, FEE, RECEIPT, REVIEW
+    from kiosk_app.ui.clerk.wizard_keys import DOCUMENTS, FEE, RECEIPT, REVIEW
 
     groups = []
     form, answers, lang = wiz.form, wiz.answers, wiz.lang
@@ -140,7 +140,8 @@ def summary_groups(wiz: Any) -> list[tuple[str, str, list[tuple[str, str]]]]:
         lines: list[tuple[str, str]] = []
         if key == DOCUMENTS:
             for d in wiz.documents_page.documents():
-                lines.append((d["name"], f"{DOC_FORM_VI.get(d['form'], d['form'])} × {d['count']}"))
+                name = wiz.documents_page.rows[d["id"]].req.name.get(lang)
+                lines.append((name, f"{doc_form_label(d['form'])} × {d['count']}"))
             for rid in wiz.documents_page.presented():
                 req = wiz.documents_page.rows[rid].req
                 lines.append(
