@@ -22,6 +22,25 @@ def _key(widget: QWidget, ch: str) -> None:
         )
 
 
+class StepClock:
+    """The scanner's clock in these tests: each reading is 2 ms after the last (a scanner's
+    pace), plus whatever a test lets pass with ``advance`` — so a burst stays a burst however
+    slowly a loaded CI machine delivers the synthetic key events."""
+
+    def __init__(self) -> None:
+        self.now = 0
+
+    def __call__(self) -> int:
+        self.now += 2
+        return self.now
+
+    def advance(self, ms: int) -> None:
+        self.now += ms
+
+
+CLOCK = StepClock()
+
+
 def _burst(widget: QWidget, text: str) -> None:
     for ch in text:
         _key(widget, ch)
@@ -30,6 +49,7 @@ def _burst(widget: QWidget, text: str) -> None:
 def _slow(qtbot, widget: QWidget, text: str, pause_ms: int = 60) -> None:
     for ch in text:
         _key(widget, ch)
+        CLOCK.advance(pause_ms)
         qtbot.wait(pause_ms)
 
 
@@ -41,7 +61,7 @@ def _setup(qtbot):
     lay.addWidget(other)
     qtbot.addWidget(host)
     host.show()
-    scanner = CccdScanner()
+    scanner = CccdScanner(clock=CLOCK)
     got: list[str] = []
     scanner.scanned.connect(got.append)
     return host, edit, scanner, got
@@ -91,6 +111,7 @@ def test_pause_inside_a_would_be_scan_releases_it(qtbot) -> None:
     _host, edit, scanner, got = _setup(qtbot)
     try:
         _burst(edit, "001090")
+        CLOCK.advance(80)
         qtbot.wait(80)
         _burst(edit, "012345|x\n")
         qtbot.wait(60)
@@ -107,5 +128,19 @@ def test_disabled_scanner_lets_everything_through(qtbot) -> None:
         _burst(edit, QR[:20])
         assert edit.text() == QR[:20]
         assert got == []
+    finally:
+        scanner.uninstall()
+
+
+def test_gaps_are_read_from_the_scanners_clock(qtbot) -> None:
+    # Sent back-to-back in real time, but 50 ms apart by the scanner's clock: a person typing.
+    _host, edit, scanner, got = _setup(qtbot)
+    try:
+        for ch in "001090012345|ab\n":
+            CLOCK.advance(50)
+            _key(edit, ch)
+        qtbot.wait(60)
+        assert got == []
+        assert edit.text() == "001090012345|ab"
     finally:
         scanner.uninstall()
