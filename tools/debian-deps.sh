@@ -10,7 +10,7 @@ PACKAGES=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 libxrender1 libxi6
   libpulse0 xvfb xauth fonts-dejavu-core poppler-utils
-  zbar-tools cups cups-bsd cups-client printer-driver-cups-pdf
+  zbar-tools cups cups-bsd cups-client printer-driver-cups-pdf postgresql
 )
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "debian-deps: no apt-get here; install Qt 6's system libraries yourself" >&2
