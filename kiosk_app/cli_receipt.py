@@ -1,5 +1,7 @@
-"""``motcua receipt …``: check a receipt's signed QR, and manage the keys that sign them.
+"""``motcua receipt …``: a receipt's PDF or print-out, its signed QR checked, the signing keys.
 
+    motcua receipt pdf CODE --out FILE [--format a4|a5|80mm] [--reprint]
+    motcua receipt print CODE [--printer NAME] [--format a4|a5|80mm] [--copies N] [--reprint]
     motcua receipt verify (--payload TEXT | --image FILE.png) [--json]
     motcua receipt keys export FILE      this device's public key as JSON (- = stdout)
     motcua receipt keys import FILE      trust another kiosk's public key (- = stdin)
@@ -288,14 +290,118 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ parser
+# ------------------------------------------------------------------ pdf / print
+def _render(args: argparse.Namespace) -> tuple[str, bytes]:
+    """(format, PDF) of the stored dossier ``args.code``; ReceiptCliError on refusal."""
+    from kiosk_app.bootstrap import open_kiosk
+    from kiosk_app.receipts.errors import DossierNotFoundError, ReceiptError
+    from kiosk_app.receipts.issued import check_format, receipt_pdf
+
+    try:
+        fmt = check_format(args.format)
+    except ReceiptError as exc:
+        raise _fail(exc.message) from None
+    kiosk = open_kiosk(Path(args.data_dir) if args.data_dir else None)
+    try:
+        return fmt, receipt_pdf(kiosk, args.code, fmt=fmt, reprint=args.reprint)
+    except DossierNotFoundError as exc:
+        raise _fail(exc.message, 1) from None
+    except ReceiptError as exc:
+        raise _fail(exc.message, 1) from None
+    finally:
+        kiosk.close()
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Write the receipt PDF (stdout when --out is -)."""
+    fmt, pdf = _render(args)
+    if args.out == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+    else:
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(out.name + ".part")
+            tmp.write_bytes(pdf)
+            tmp.replace(out)  # a half-written receipt never appears under the asked name
+        except OSError as exc:
+            raise _fail(f"cannot write {args.out}: {exc.strerror}") from None
+    _report(args, {"code": args.code, "format": fmt, "bytes": len(pdf), "out": args.out})
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Print through the system's print service (CUPS, Windows) with Qt, no window needed."""
+    import os
+
+    from kiosk_app.receipts.issued import copies_for
+
+    fmt, pdf = _render(args)
+    # Qt must not look for a screen: a batch print runs from a terminal or a timer.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk_app.ui.printing import PrintError, print_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication(["motcua"])
+    copies = args.copies if args.copies is not None else copies_for(fmt)
+    if copies < 1 or copies > 20:
+        raise _fail("--copies must be between 1 and 20")
+    try:
+        result = print_pdf(
+            pdf, printer_name=args.printer, copies=copies, paper=fmt, doc_name=args.code
+        )
+    except PrintError as exc:
+        raise _fail(exc.message, 1) from None
+    _report(
+        args,
+        {
+            "code": args.code,
+            "format": fmt,
+            "printer": args.printer or "(default)",
+            "pages": result.pages,
+            "copies": copies,
+        },
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace, data: dict[str, Any]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    elif getattr(args, "out", None) != "-":
+        print(" ".join(f"{k}={v}" for k, v in data.items()))
+
+
 def add_commands(subparsers: Any) -> None:
     """Register the ``receipt`` group on ``motcua``'s sub-command parsers."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="the kiosk's data folder (default: user data folder)")
     common.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
-    receipt = subparsers.add_parser("receipt", help="receipts: verify the signed QR, signing keys")
+    receipt = subparsers.add_parser(
+        "receipt", help="receipts: PDF, print, verify the signed QR, signing keys"
+    )
     rsub = receipt.add_subparsers(dest="sub", required=True, metavar="SUBCOMMAND")
+
+    render = argparse.ArgumentParser(add_help=False)
+    render.add_argument("code", metavar="CODE", help="the dossier code")
+    render.add_argument(
+        "--format", default="a4", help="a4 | a5 (Mẫu 01, both copies) | 80mm (thermal slip)"
+    )
+    render.add_argument("--reprint", action="store_true", help='mark it "Bản in lại"')
+    s = rsub.add_parser(
+        "pdf", parents=[common, render], help="the receipt of a stored dossier as a PDF file"
+    )
+    s.add_argument("--out", required=True, metavar="FILE", help="file to write, - = stdout")
+    s.set_defaults(func=_guarded(cmd_pdf))
+    s = rsub.add_parser(
+        "print", parents=[common, render], help="print the receipt (CUPS / Windows printing)"
+    )
+    s.add_argument("--printer", help="printer name (default: the system's default printer)")
+    s.add_argument("--copies", type=int, help="copies (default 1: Mẫu 01 holds both liên)")
+    s.set_defaults(func=_guarded(cmd_print))
 
     s = rsub.add_parser(
         "verify",

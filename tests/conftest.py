@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# A private CUPS with a cups-pdf queue (``cups_pdf_queue``) for every test that prints.
+pytest_plugins = ["tests.cups_fixture"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -20,9 +20,11 @@ paper prints 1:1.
 Threading: :func:`print_pdf` may be called on any thread that may use QtGui objects (a worker
 thread is fine: Qt allows painting on a QPrinter outside the GUI thread). When it is called on the
 GUI thread (the clerk's window, or the ``motcua receipt print`` CLI's main thread), the
-rendering and spooling run on a helper thread while a local event loop keeps the GUI responsive,
-so no page blocks the GUI thread for more than a few milliseconds; callers should disable their
-Print button meanwhile because events (and so re-entrant clicks) keep being processed. The
+rendering and spooling run on a helper thread while a local event loop keeps the GUI responsive.
+PySide keeps the GIL inside each render/paint call, so pages are done in bands of
+:data:`BAND_ROWS` rows (~15 ms each): the GUI thread's Python code never waits long (measured
+under ~45 ms while a 6-page A4 job prints). Callers should disable their Print button meanwhile
+because events (and so re-entrant clicks) keep being processed. The
 optional dialog (``dialog=True``) is modal and needs a QApplication on the GUI thread. A
 QGuiApplication (for example on the offscreen platform) is enough for everything else.
 
@@ -38,7 +40,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import (
     QBuffer,
@@ -47,15 +49,16 @@ from PySide6.QtCore import (
     QEventLoop,
     QIODevice,
     QMarginsF,
+    QPoint,
     QRect,
     QSize,
     QSizeF,
+    Qt,
     QThread,
     QTimer,
-    Qt,
 )
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 Paper = Literal["a4", "a5", "80mm"]
@@ -64,6 +67,8 @@ DEFAULT_COPIES = 2
 #: Pages are rendered at the printer's resolution, but never above this (an A4 page at 300 dpi
 #: is already a 35 MB image; printers' 600/1200 dpi modes add nothing to a raster of a receipt).
 MAX_RENDER_DPI = 300
+#: Rows rendered and painted per call (see _paint_page).
+BAND_ROWS = 256
 #: Thermal roll width and the widths accepted as "the driver's 80 mm roll" (some drivers call
 #: it 79.5 mm or 80 mm with a 72 mm printable area; the page is what matters here).
 THERMAL_WIDTH_MM = 80.0
@@ -122,6 +127,11 @@ class PrintResult:
     render_dpi: int
     page_size_mm: tuple[float, float]
     cancelled: bool = False
+
+    @property
+    def painted_pages(self) -> int:
+        """Pages painted into the job (pages × copies when the copies were looped)."""
+        return self.pages * (self.copies if self.copies_by == "loop" else 1)
 
 
 _STATES = {
@@ -185,10 +195,8 @@ def load_pdf(pdf: bytes, parent: object = None) -> QPdfDocument:
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
         error = document.error()
-        document.deleteLater()
-        raise PdfLoadError(
-            _tr("Không đọc được tệp PDF để in (%1)").replace("%1", str(error.name))
-        )
+        document.close()  # Python owns it: freed with the last reference, on any thread
+        raise PdfLoadError(_tr("Không đọc được tệp PDF để in (%1)").replace("%1", str(error.name)))
     return document
 
 
@@ -198,14 +206,17 @@ def _first_page_mm(pdf: bytes) -> tuple[float, float]:
         size = document.pagePointSize(0)
         return size.width() * 25.4 / 72.0, size.height() * 25.4 / 72.0
     finally:
-        document.deleteLater()
+        document.close()
 
 
 # ---------------------------------------------------------------------------------- printer set-up
-def find_printer(printer_name: str | None = None) -> QPrinterInfo:
+def find_printer(
+    printer_name: str | None = None, *, check_ready: bool = True, any_printer: bool = False
+) -> QPrinterInfo:
     """The QPrinterInfo of ``printer_name`` (the default printer when None), checked ready.
 
-    Raises :class:`PrinterNotFoundError` or :class:`PrinterNotReadyError`.
+    ``any_printer``: without a default printer take the first one (to preset a dialog).
+    Raises :class:`PrinterNotFoundError` or :class:`PrinterNotReadyError`. Any thread.
     """
     _require_gui_app()
     if printer_name:
@@ -219,11 +230,15 @@ def find_printer(printer_name: str | None = None) -> QPrinterInfo:
             )
     else:
         info = QPrinterInfo.defaultPrinter()
+        if info.isNull() and any_printer:
+            info = next(iter(QPrinterInfo.availablePrinters()), info)
         if info.isNull():
             raise PrinterNotFoundError(
                 _tr("Chưa có máy in mặc định. Hãy chọn máy in hoặc cài đặt máy in mặc định.")
             )
     name = info.printerName()
+    if not check_ready:
+        return info
     if info.state() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
         raise PrinterNotReadyError(
             _tr("Máy in “%1” chưa sẵn sàng (đang tạm dừng hoặc báo lỗi).").replace("%1", name)
@@ -235,7 +250,9 @@ def find_printer(printer_name: str | None = None) -> QPrinterInfo:
     return info
 
 
-def page_size_for(paper: str, info: QPrinterInfo | None, content_mm: tuple[float, float]) -> QPageSize:
+def page_size_for(
+    paper: str, info: QPrinterInfo | None, content_mm: tuple[float, float]
+) -> QPageSize:
     """The QPageSize to request for ``paper``. ``content_mm`` is the PDF's first page size.
 
     For ``"80mm"``: a custom 80 mm page as long as the content when the driver accepts custom
@@ -275,15 +292,18 @@ def make_printer(
     paper: str = "a4",
     content_mm: tuple[float, float] = (210.0, 297.0),
     doc_name: str = "MotCua",
+    for_dialog: bool = False,
 ) -> QPrinter:
     """A QPrinter for ``printer_name`` (default printer when None), preset to ``copies`` and
     ``paper``, full page, no margins, collated. Raises the :class:`PrintError` subclasses.
 
+    ``for_dialog``: only a preset for the print dialog — any printer when there is no default,
+    and no readiness check yet (the clerk may pick another printer; checked after the dialog).
     Create it on the thread that shows the dialog (if any); it may be painted on another one.
     """
     if copies < 1:
         raise ValueError("copies must be at least 1")
-    info = find_printer(printer_name)
+    info = find_printer(printer_name, check_ready=not for_dialog, any_printer=for_dialog)
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setDocName(doc_name)
     printer.setFullPage(True)
@@ -297,13 +317,16 @@ def make_printer(
     return printer
 
 
-def make_print_dialog(printer: QPrinter, parent: object = None) -> object:
+def make_print_dialog(printer: QPrinter, parent: object = None) -> Any:
     """A QPrintDialog on ``printer`` (already preset by :func:`make_printer`), not shown.
 
-    Needs a QApplication; GUI thread only.
+    The copies spin box starts at the printer's copy count. Qt's own (Unix) dialog resets the
+    paper to the driver's default when it is accepted unless the clerk opened its
+    "Properties" page; :func:`finish_print_dialog` puts the preset paper back in that case, so
+    call it after an accepted ``exec()``. Needs a QApplication; GUI thread only.
     """
-    from PySide6.QtWidgets import QAbstractPrintDialog, QApplication
-    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+    from PySide6.QtWidgets import QApplication, QPushButton
 
     if not isinstance(QCoreApplication.instance(), QApplication):
         raise PrintError(_tr("Hộp thoại in cần giao diện đồ hoạ (QApplication)"))
@@ -312,10 +335,44 @@ def make_print_dialog(printer: QPrinter, parent: object = None) -> object:
     option = QAbstractPrintDialog.PrintDialogOption
     dialog.setOption(option.PrintToFile, False)
     dialog.setOption(option.PrintSelection, False)
+    dialog.setOption(option.PrintCurrentPage, False)
     dialog.setOption(option.PrintPageRange, True)
     dialog.setOption(option.PrintCollateCopies, True)
     dialog.setOption(option.PrintShowPageSize, True)
+    dialog.setProperty(_PAPER_TOUCHED, False)
+    properties = dialog.findChild(QPushButton, "properties")  # Qt's Unix dialog only
+    if properties is not None:
+
+        def touched() -> None:
+            dialog.setProperty(_PAPER_TOUCHED, True)
+
+        properties.clicked.connect(touched)
     return dialog
+
+
+_PAPER_TOUCHED = "motcuaPaperTouched"
+
+
+def finish_print_dialog(
+    dialog: Any, paper: str, content_mm: tuple[float, float] = (210.0, 297.0)
+) -> QPrinter:
+    """After an accepted dialog: the printer to paint on, with the preset ``paper`` restored
+    (for the printer the clerk chose) unless the clerk opened the dialog's paper settings.
+    Raises :class:`PrinterNotReadyError` when the chosen printer is stopped. GUI thread.
+    """
+    printer: QPrinter = dialog.printer()
+    info = find_printer(printer.printerName())
+    if not dialog.property(_PAPER_TOUCHED):
+        printer.setFullPage(True)
+        printer.setPageLayout(
+            QPageLayout(
+                page_size_for(paper, info, content_mm),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+    return printer
 
 
 # ---------------------------------------------------------------------------------- printing
@@ -344,16 +401,27 @@ def print_pdf(
     _require_gui_app()
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; expected one of {PAPERS}")
+    if dialog and not _on_gui_thread():
+        raise PrintError(_tr("Hộp thoại in chỉ mở được trên luồng giao diện"))
     content_mm = _first_page_mm(pdf)  # also rejects a broken PDF before any printer work
     printer = make_printer(
-        printer_name, copies=copies, paper=paper, content_mm=content_mm, doc_name=doc_name
+        printer_name,
+        copies=copies,
+        paper=paper,
+        content_mm=content_mm,
+        doc_name=doc_name,
+        for_dialog=dialog,
     )
     if dialog:
         from PySide6.QtWidgets import QDialog
 
         box = make_print_dialog(printer, parent)
-        accepted = box.exec() == QDialog.DialogCode.Accepted  # type: ignore[attr-defined]
-        box.deleteLater()  # type: ignore[attr-defined]
+        try:
+            accepted = box.exec() == QDialog.DialogCode.Accepted
+            if accepted:
+                printer = finish_print_dialog(box, paper, content_mm)
+        finally:
+            box.deleteLater()
         if not accepted:
             return PrintResult(
                 printer_name=printer.printerName(),
@@ -365,14 +433,10 @@ def print_pdf(
                 page_size_mm=_page_mm(printer),
                 cancelled=True,
             )
-        find_printer(printer.printerName())  # the clerk may have picked a stopped one
-    grayscale = paper == "80mm"
-    return _run_responsive(lambda: print_on(printer, pdf, paper=paper, grayscale=grayscale))
+    return _run_responsive(lambda: print_on(printer, pdf, paper=paper))
 
 
-def print_on(
-    printer: QPrinter, pdf: bytes, *, paper: str = "custom", grayscale: bool = False
-) -> PrintResult:
+def print_on(printer: QPrinter, pdf: bytes, *, paper: str = "custom") -> PrintResult:
     """Render every page of ``pdf`` onto the configured ``printer`` and finish the job.
 
     Copies as set on the printer (see the module docstring). Blocks while rendering: call it on
@@ -380,20 +444,21 @@ def print_on(
     """
     document = load_pdf(pdf)
     try:
-        return _paint_document(printer, document, paper=paper, grayscale=grayscale)
+        return _paint_document(printer, document, paper=paper)
     finally:
-        document.deleteLater()
+        # Not deleteLater(): a worker thread has no event loop to run it. The document is
+        # owned by Python and freed with its last reference.
+        document.close()
 
 
-def _paint_document(
-    printer: QPrinter, document: QPdfDocument, *, paper: str, grayscale: bool
-) -> PrintResult:
+def _paint_document(printer: QPrinter, document: QPdfDocument, *, paper: str) -> PrintResult:
     copies = max(1, printer.copyCount())
     by_printer = printer.supportsMultipleCopies()
     rounds = 1 if by_printer else copies
     if not by_printer:
         printer.setCopyCount(1)
     dpi = max(72, min(printer.resolution(), MAX_RENDER_DPI))
+    printer.setResolution(dpi)  # PDF/CUPS: device pixels = rendered pixels; GDI keeps its own
     pages = _page_indexes(printer, document.pageCount())
     painter = QPainter()
     if not painter.begin(printer):
@@ -406,7 +471,7 @@ def _paint_document(
             for page in pages:
                 if sent and not printer.newPage():
                     raise PrintError(_tr("Máy in không nhận trang tiếp theo."))
-                _paint_page(painter, printer, document, page, dpi, grayscale)
+                _paint_page(painter, printer, document, page, dpi)
                 sent += 1
     except BaseException:
         printer.abort()
@@ -443,42 +508,56 @@ def _page_mm(printer: QPrinter) -> tuple[float, float]:
 
 
 def _paint_page(
-    painter: QPainter,
-    printer: QPrinter,
-    document: QPdfDocument,
-    page: int,
-    dpi: int,
-    grayscale: bool,
+    painter: QPainter, printer: QPrinter, document: QPdfDocument, page: int, dpi: int
 ) -> None:
-    """Fit page ``page`` into the full paper (aspect kept, centred, top-aligned)."""
-    target = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
-    target.moveTo(0, 0)
+    """Fit page ``page`` into the full paper (aspect kept, centred, top-aligned), at ``dpi``.
+
+    The printer's resolution was set to ``dpi`` (PDF/CUPS: one image pixel is one device
+    pixel); a device that keeps its own resolution (Windows GDI) gets a scaled painter. The
+    page is rendered and painted in bands of :data:`BAND_ROWS` rows: PySide keeps the GIL
+    during QPdfDocument.render and QPainter.drawImage (a whole A4 page at 300 dpi holds it
+    ~150 ms in drawImage alone), a band ~15 ms, so the GUI thread's Python code runs between
+    bands. Bands sit on whole pixels, so they join without seams.
+    """
+    scale = printer.resolution() / dpi
+    paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+    target = QSizeF(paper.width() / scale, paper.height() / scale)
     size_pt = document.pagePointSize(page)
     source = QSizeF(size_pt.width(), size_pt.height())
-    if source.isEmpty():
+    if source.isEmpty() or target.isEmpty():
         return
-    fitted = source.scaled(QSizeF(target.size()), Qt.AspectRatioMode.KeepAspectRatio)
-    # Pixels for the fitted area at the render resolution (device pixels are at printer dpi).
-    scale = dpi / max(1, printer.resolution())
-    pixels = QSize(max(1, round(fitted.width() * scale)), max(1, round(fitted.height() * scale)))
-    image = document.render(page, pixels)
-    flat = QImage(image.size(), QImage.Format.Format_RGB32)
-    flat.fill(QColor("white"))
-    p = QPainter(flat)
-    p.drawImage(0, 0, image)
-    p.end()
-    if grayscale:
-        flat = flat.convertToFormat(QImage.Format.Format_Grayscale8)
-    x = target.x() + round((target.width() - fitted.width()) / 2)
-    painter.drawImage(
-        QRect(x, target.y(), round(fitted.width()), round(fitted.height())), flat
-    )
+    fitted = source.scaled(target, Qt.AspectRatioMode.KeepAspectRatio)
+    width = max(1, min(int(target.width()), round(fitted.width())))
+    height = max(1, min(int(target.height()), round(fitted.height())))
+    left = (int(target.width()) - width) // 2
+    options = QPdfDocumentRenderOptions()
+    options.setScaledSize(QSize(width, height))
+    painter.save()
+    if abs(scale - 1.0) > 1e-6:
+        painter.scale(scale, scale)
+    try:
+        for top in range(0, height, BAND_ROWS):
+            rows = min(BAND_ROWS, height - top)
+            options.setScaledClipRect(QRect(0, top, width, rows))
+            band = document.render(page, QSize(width, rows), options)
+            flat = QImage(band.size(), QImage.Format.Format_RGB32)
+            flat.fill(QColor("white"))  # pdfium leaves the page transparent where nothing is
+            flattener = QPainter(flat)
+            flattener.drawImage(0, 0, band)
+            flattener.end()
+            painter.drawImage(QPoint(left, top), flat)
+    finally:
+        painter.restore()
+
+
+def _on_gui_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() == app.thread()
 
 
 def _run_responsive(fn: Callable[[], T]) -> T:
     """Run ``fn`` here, or, on the GUI thread, on a helper thread under a local event loop."""
-    app = QCoreApplication.instance()
-    if app is None or QThread.currentThread() != app.thread():
+    if not _on_gui_thread():
         return fn()
     outcome: dict[str, object] = {}
     done = threading.Event()

@@ -376,6 +376,13 @@
     </message>
 </context>
 <context>
+    <name>Fee</name>
+    <message>
+        <source>Miễn phí</source>
+        <translation>Free</translation>
+    </message>
+</context>
+<context>
     <name>FeePage</name>
     <message>
         <source>Lệ phí và nơi trả kết quả</source>
@@ -520,8 +527,20 @@
         <translation>Creating the receipt…</translation>
     </message>
     <message>
-        <source>In (2 liên)</source>
-        <translation>Print (2 copies)</translation>
+        <source>Mẫu 01 — A4 (2 liên)</source>
+        <translation>Form 01 — A4 (2 copies)</translation>
+    </message>
+    <message>
+        <source>Mẫu 01 — A5 (2 liên)</source>
+        <translation>Form 01 — A5 (2 copies)</translation>
+    </message>
+    <message>
+        <source>Phiếu 80 mm (máy in nhiệt)</source>
+        <translation>80 mm slip (thermal printer)</translation>
+    </message>
+    <message>
+        <source>In…</source>
+        <translation>Print…</translation>
     </message>
     <message>
         <source>Đóng</source>
@@ -540,16 +559,12 @@
         <translation>Could not create the receipt: %1</translation>
     </message>
     <message>
-        <source>In giấy tiếp nhận</source>
-        <translation>Print receipt</translation>
+        <source>Đã gửi %1 trang tới máy in</source>
+        <translation>Sent %1 page(s) to the printer</translation>
     </message>
     <message>
         <source>Giấy tiếp nhận chưa sẵn sàng để in</source>
         <translation>The receipt is not ready to print yet</translation>
-    </message>
-    <message>
-        <source>Không mở được máy in</source>
-        <translation>Could not open the printer</translation>
     </message>
 </context>
 <context>

@@ -373,39 +373,50 @@ def test_cancel_keeps_the_draft(qtbot: Any, kiosk: Any, runner: Any, code: str) 
     assert kiosk.intake.draft(wiz.draft_id)["answers"]["requester"]["full_name"] == "Đỗ Văn Bình"
 
 
-def test_receipt_dialog_offers_two_copies_and_marks_reprints(
-    qtbot: Any, kiosk: Any, runner: Any, monkeypatch: Any
+def test_receipt_dialog_presets_the_print_dialog_and_marks_reprints(
+    qtbot: Any, kiosk: Any, runner: Any, cups_pdf_queue: Any
 ) -> None:
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from kiosk_app.ui.clerk import receipt_view
 
     ex = kiosk.catalog.get("2.000884").example_submission()
     code = kiosk.intake.submit("2.000884", ex["answers"], ex["documents"]).code
-    seen: list[int] = []
-
-    class FakePrintDialog:
-        def __init__(self, printer: QPrinter, parent: Any = None) -> None:
-            seen.append(printer.copyCount())
-
-        def setWindowTitle(self, _title: str) -> None:  # noqa: N802 (Qt API)
-            pass
-
-        def exec(self) -> int:
-            return QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(receipt_view, "QPrintDialog", FakePrintDialog)
     dlg = receipt_view.show_receipt(None, kiosk, code, reprint=True, runner=runner)
     qtbot.addWidget(dlg)
     qtbot.waitUntil(lambda: dlg.page_count > 0, timeout=15000)
     assert dlg.print_button.isEnabled()
+    assert dlg.fmt == "a4" and dlg.page_count == 2  # Liên 1 and Liên 2: one print, two copies
+    seen: list[tuple[int, str]] = []
+
+    def answer(accept: bool) -> None:
+        box = QApplication.activeModalWidget()
+        printer = box.printer()
+        seen.append((printer.copyCount(), printer.printerName()))
+        if accept:
+            printer.setPrinterName(cups_pdf_queue.queue)
+            box.accept()
+        else:
+            box.reject()
+
+    before = cups_pdf_queue.outputs()
+    QTimer.singleShot(200, lambda: answer(False))
     assert dlg.print_dialog() is False  # cancelled: nothing printed
-    assert seen == [2]
-    assert b"%PDF" in dlg.pdf_bytes[:8]
+    assert seen and seen[0][0] == 1
+    assert cups_pdf_queue.pending_jobs() == [] and cups_pdf_queue.outputs() == before
+    QTimer.singleShot(200, lambda: answer(True))
+    assert dlg.print_dialog() is True
+    (printed,) = cups_pdf_queue.new_outputs(1)
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True).stdout
+    assert "Pages:           2" in info  # both liên, once
+    assert "Đã gửi 2 trang" in dlg.status.text()
+    dlg.set_format("80mm")
+    qtbot.waitUntil(lambda: dlg.pdf_bytes is not None and dlg.page_count == 1, timeout=15000)
     bad = receipt_view.ReceiptDialog(kiosk, "000.00.06.H56-250312-9999")
     qtbot.addWidget(bad)
     assert bad.page_count == 0
-    assert "Không tạo được" in bad.status.text()
+    assert "Không tìm thấy hồ sơ" in bad.status.text()
 
 
 def test_bad_input_shows_vietnamese_messages_beside_fields(

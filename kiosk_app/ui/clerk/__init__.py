@@ -20,6 +20,15 @@ def doc_form_label(kind: str | None) -> str:
     return labels.get(kind or "", DOC_FORM_VI.get(kind or "", kind or ""))
 
 
+def fee_text(amount: int | None) -> str:
+    """A fee as the desk shows it: ``"50.000 đ"``, or "Miễn phí" (translated) when free."""
+    if not amount:
+        return QCoreApplication.translate("Fee", "Miễn phí")
+    from kiosk_app.ui.widgets.editors import format_money
+
+    return format_money(int(amount))
+
+
 def format_time_short(iso: str | None) -> str:
     """``2025-03-12T09:30:00+07:00`` → ``09:30 12/03/2025`` in Vietnam time; "" for none."""
     if not iso:

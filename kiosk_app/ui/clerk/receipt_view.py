@@ -1,9 +1,10 @@
-"""Receipt preview and printing for a stored dossier (plain receipt until Mẫu 01 lands).
+"""Receipt preview and printing for a stored dossier: Mẫu 01 (A4/A5) or the 80 mm slip.
 
-The PDF is rendered from the store (``kiosk_app.receipts.plain``), off the GUI thread when a
-TaskRunner is given, shown with QtPdf and printed page by page as images through QPrinter, so
-whatever the preview shows is exactly what the printer gets. Two copies by default (one for the
-citizen, one stays with the dossier).
+The PDF comes from :func:`kiosk_app.receipts.issued.receipt_pdf` — the stored dossier with its
+signed QR, never screen state — rendered off the GUI thread when a TaskRunner is given, shown
+with QtPdf, and printed by :mod:`kiosk_app.ui.printing` exactly as previewed. Mẫu 01 holds both
+copies ("Liên 1" for the dossier, "Liên 2" for the citizen), so one print gives the two copies
+the office needs. The format defaults to the office's ``receipt_format`` setting.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -25,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-DEFAULT_COPIES = 2
-PRINT_DPI = 300
+FORMATS = ("a4", "a5", "80mm")
 
 
 class ReceiptDialog(QDialog):
@@ -44,11 +45,15 @@ class ReceiptDialog(QDialog):
         runner: Any = None,
         parent: QWidget | None = None,
         embedded: bool = False,
+        fmt: str | None = None,
     ) -> None:
         super().__init__(parent)
         if embedded:  # a page of the wizard, which has its own Print / Done buttons
             self.setWindowFlags(Qt.WindowType.Widget)
-        self.kiosk, self.code, self.reprint = kiosk, code, reprint
+        self.kiosk, self.code, self.reprint, self.runner = kiosk, code, reprint, runner
+        self.fmt = fmt or getattr(kiosk.office, "receipt_format", None) or "a4"
+        if self.fmt not in FORMATS:
+            self.fmt = "a4"
         self.pdf_bytes: bytes | None = None
         self._buffer: QBuffer | None = None
         self.setWindowTitle(self.tr("Giấy tiếp nhận hồ sơ %1").replace("%1", code))
@@ -64,7 +69,18 @@ class ReceiptDialog(QDialog):
         self.view.setPalette(pal)
 
         self.status = QLabel(self.tr("Đang tạo giấy tiếp nhận…"), self)
-        self.print_button = QPushButton(self.tr("In (2 liên)"), self)
+        self.format_box = QComboBox(self)
+        for value, label in (
+            ("a4", self.tr("Mẫu 01 — A4 (2 liên)")),
+            ("a5", self.tr("Mẫu 01 — A5 (2 liên)")),
+            ("80mm", self.tr("Phiếu 80 mm (máy in nhiệt)")),
+        ):
+            self.format_box.addItem(label, value)
+        self.format_box.setCurrentIndex(FORMATS.index(self.fmt))
+        self.format_box.currentIndexChanged.connect(
+            lambda _i: self.set_format(self.format_box.currentData())
+        )
+        self.print_button = QPushButton(self.tr("In…"), self)
         self.print_button.setEnabled(False)
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.clicked.connect(self._print_clicked)  # slots return None
@@ -73,6 +89,7 @@ class ReceiptDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.format_box)
         buttons.addWidget(self.print_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -82,14 +99,31 @@ class ReceiptDialog(QDialog):
             self.print_button.hide()
             close.hide()
 
-        def render() -> bytes:
+        self._render()
+
+    def set_format(self, fmt: str) -> None:
+        """Show the receipt in another format (A4, A5, 80 mm); renders it again."""
+        if fmt not in FORMATS or fmt == self.fmt and self.pdf_bytes is not None:
+            return
+        self.fmt = fmt
+        if self.format_box.currentData() != fmt:
+            self.format_box.setCurrentIndex(FORMATS.index(fmt))
+        self._render()
+
+    def _render(self) -> None:
+        self.pdf_bytes = None
+        self.print_button.setEnabled(False)
+        self.status.setText(self.tr("Đang tạo giấy tiếp nhận…"))
+        kiosk, code, reprint, fmt = self.kiosk, self.code, self.reprint, self.fmt
+
+        def render() -> tuple[str, bytes]:
             # imported here, on the worker: reportlab's import alone is ~0.1 s
-            from kiosk_app.receipts.plain import plain_receipt_for
+            from kiosk_app.receipts.issued import receipt_pdf
 
-            return plain_receipt_for(kiosk, code, reprint=reprint)
+            return fmt, receipt_pdf(kiosk, code, fmt=fmt, reprint=reprint)
 
-        if runner is not None:
-            runner.run(render, self._loaded, self._failed)
+        if self.runner is not None:
+            self.runner.run(render, self._loaded, self._failed)
         else:
             try:
                 self._loaded(render())
@@ -97,10 +131,14 @@ class ReceiptDialog(QDialog):
                 self._failed(exc)
 
     # ------------------------------------------------------------------ loading
-    def _loaded(self, pdf: bytes) -> None:
+    def _loaded(self, result: tuple[str, bytes]) -> None:
         if not shiboken6.isValid(self):
             return  # closed before the PDF was ready
+        fmt, pdf = result
+        if fmt != self.fmt:
+            return  # the clerk picked another format meanwhile; its render follows
         self.pdf_bytes = pdf
+        self.document.close()
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -129,54 +167,42 @@ class ReceiptDialog(QDialog):
         self.print_dialog()
 
     def print_dialog(self) -> bool:
-        """Ask for a printer (2 copies preselected) and print; False when cancelled."""
-        if self.page_count == 0:
+        """Choose a printer in Qt's dialog (format and copies preset) and print; False when
+        cancelled or refused (the reason is shown beside the buttons)."""
+        if self.pdf_bytes is None or self.page_count == 0:
             return False
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setCopyCount(DEFAULT_COPIES)
-        printer.setDocName(self.code)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("In giấy tiếp nhận"))
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        from kiosk_app.receipts.issued import copies_for
+        from kiosk_app.ui.printing import PrintError, print_pdf
+
+        self.print_button.setEnabled(False)
+        try:
+            result = print_pdf(
+                self.pdf_bytes,
+                copies=copies_for(self.fmt),
+                paper=self.fmt,
+                parent=self,
+                dialog=True,
+                doc_name=self.code,
+            )
+        except PrintError as exc:
+            self.status.setText(exc.message)
             return False
-        self.print_to(printer)
-        return True
+        finally:
+            if shiboken6.isValid(self):
+                self.print_button.setEnabled(True)
+        if not result.cancelled:
+            self.status.setText(
+                self.tr("Đã gửi %1 trang tới máy in").replace("%1", str(result.painted_pages))
+            )
+        return not result.cancelled
 
     def print_to(self, printer: QPrinter) -> int:
-        """Print every page on ``printer``; returns the number of pages sent.
-
-        When the printer cannot make copies itself (PDF output, some drivers) the copies are
-        printed one after another.
-        """
-        if self.page_count == 0:
+        """Print every page on an already set-up ``printer``; returns the pages painted."""
+        if self.pdf_bytes is None or self.page_count == 0:
             raise RuntimeError(self.tr("Giấy tiếp nhận chưa sẵn sàng để in"))
-        copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise RuntimeError(self.tr("Không mở được máy in"))
-        sent = 0
-        try:
-            for _copy in range(copies):
-                for page in range(self.page_count):
-                    if sent:
-                        printer.newPage()
-                    self._paint_page(painter, printer, page)
-                    sent += 1
-        finally:
-            painter.end()
-        return sent
+        from kiosk_app.ui.printing import print_on
 
-    def _paint_page(self, painter: QPainter, printer: QPrinter, page: int) -> None:
-        size_pt = self.document.pagePointSize(page)
-        scale = PRINT_DPI / 72.0
-        image = self.document.render(
-            page, QSize(int(size_pt.width() * scale), int(size_pt.height() * scale))
-        )
-        target = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-        target.moveTo(0, 0)
-        fitted = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter.fillRect(target, Qt.GlobalColor.white)
-        painter.drawImage(QRect(target.topLeft(), fitted), image)
+        return print_on(printer, self.pdf_bytes).painted_pages
 
 
 def show_receipt(

@@ -40,7 +40,8 @@ def warm_up() -> None:
     importing defines classes only; no widget is made here."""
     from PySide6 import QtMultimedia, QtMultimediaWidgets  # noqa: F401
 
-    import kiosk_app.receipts.plain  # noqa: F401
+    import kiosk_app.receipts.issued  # noqa: F401
+    import kiosk_app.receipts.mau01  # noqa: F401
     import kiosk_app.ui.clerk.receipt_view  # noqa: F401
     import kiosk_app.ui.clerk.wizard  # noqa: F401
     import kiosk_app.ui.widgets.camera  # noqa: F401

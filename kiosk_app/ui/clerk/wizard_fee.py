@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from kiosk_app.receipts.plain import format_money
+from kiosk_app.ui.clerk import fee_text
 
 PAYMENT_METHODS = ("cash", "transfer", "online")
 DELIVERIES = ("desk", "post")
@@ -66,7 +66,7 @@ class FeePage(QWidget):
 
     def refresh(self, answers: dict) -> None:
         self._fee = self.procedure.fee_for(answers)
-        self.fee_label.setText(self.tr("Lệ phí: %1").replace("%1", format_money(self._fee)))
+        self.fee_label.setText(self.tr("Lệ phí: %1").replace("%1", fee_text(self._fee)))
         rule = self.procedure.fee_rule_for(answers)
         self.fee_note.setText(rule.note.get(self.lang) if rule.note else "")
         self.payment_box.setEnabled(self._fee > 0)

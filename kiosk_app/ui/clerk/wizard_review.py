@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.applicant import format_address
-from kiosk_app.receipts.plain import format_money
-from kiosk_app.ui.clerk import doc_form_label
+from kiosk_app.ui.clerk import doc_form_label, fee_text
+from kiosk_app.ui.widgets.editors import format_money
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -36,7 +36,7 @@ def display_value(form: Any, field: Any, value: Any, answers: dict, path: str, l
     if t == "boolean":
         return "Có" if value else "Không"
     if t == "money":
-        return format_money(value) if value else "0 đ"
+        return format_money(value) if value else "0 đ"  # an amount field, not a fee: 0 is 0
     if t == "date" and isinstance(value, str) and _ISO.match(value):
         y, m, d = _ISO.match(value).groups()
         return f"{d}/{m}/{y}"
@@ -165,9 +165,7 @@ def summary_groups(wiz: Any) -> list[tuple[str, str, list[tuple[str, str]]]]:
                 )
         elif key == FEE:
             fee = wiz.fee_page
-            lines.append(
-                (QCoreApplication.translate("IntakeWizard", "Lệ phí"), format_money(fee.fee))
-            )
+            lines.append((QCoreApplication.translate("IntakeWizard", "Lệ phí"), fee_text(fee.fee)))
             method = fee.payment().get("method")
             if method:
                 lines.append(
