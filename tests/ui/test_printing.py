@@ -413,10 +413,11 @@ def test_gui_thread_keeps_running_while_printing(
     during = [t for t in ticks if started <= t <= finished]
     gaps = [b - a for a, b in zip([started, *during], [*during, finished], strict=True)]
     print(f"printing took {finished - started} ms, {len(during)} ticks, max gap {max(gaps)} ms")
+    # Structural, not a timing goal (bench/gui_stalls.py measures stalls): the GUI thread keeps
+    # running through the print — many ticks, and no single gap holding most of the job, as
+    # painting every page in one go on the GUI thread would.
     assert len(during) >= 3
-    # Bands keep each GIL hold ~15 ms (gaps ~40 ms here); a whole page at once held it ~150 ms.
-    # The margin is for a loaded CI machine running two workers.
-    assert max(gaps) < 150
+    assert max(gaps) < 0.5 * (finished - started)
 
 
 def test_cli_like_process_with_only_qguiapplication(
