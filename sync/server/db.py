@@ -1,0 +1,403 @@
+"""The server's storage layer: one small API over SQLite (default) and PostgreSQL (psycopg).
+
+Why a portable SQL subset rather than an ORM or two sets of SQL files
+    The server's SQL is a few dozen plain statements (inserts, keyed updates, ordered reads),
+    and the subset of SQL that SQLite ≥ 3.35 and PostgreSQL ≥ 12 both run unchanged covers
+    all of it: ``TEXT``/``INTEGER``/``BIGINT`` columns, ``INSERT … ON CONFLICT … DO NOTHING``,
+    ``RETURNING``-free statements and ISO-8601 UTC timestamps stored as text (they sort
+    correctly as text on both). So the code writes ``?`` placeholders once, and this module
+    turns them into ``%s`` for psycopg. The migrations are one text per step with two tokens,
+    ``{serial_pk}`` (a never-reused increasing key: ``INTEGER PRIMARY KEY AUTOINCREMENT`` /
+    ``BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY``) and ``{bigint}``; nothing else
+    differs. Reviewing one schema text is easier for a provincial IT team than two that drift,
+    and an ORM would be a large dependency for a few tables. Each migration runs in one
+    transaction together with its ``schema_migrations`` row (both engines have transactional
+    DDL), under a lock so two server processes starting at once do not race.
+
+Transactions
+    :meth:`Database.tx` hands out a pooled connection in an explicit transaction:
+    ``BEGIN IMMEDIATE`` on SQLite (one writer at a time; WAL lets readers on), ``BEGIN`` (read
+    committed) on PostgreSQL, committed on leaving the block and rolled back on an exception.
+    Rows come back as dicts. Connections are pooled per process (a small LIFO queue); a
+    connection that failed is thrown away rather than returned.
+
+Concurrency: a unique index backs every idempotency rule (event ids, dossier codes), so two
+processes delivering the same event at once leave one row whatever the engine; feed writers
+lock their feed's row first (:meth:`Tx.lock_feed`) so sequence numbers become visible in order.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+DB_FILE = "server.sqlite3"
+POOL_SIZE = 8
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated (the message says which and why)."""
+
+
+class IntegrityError(Exception):
+    """A unique or check constraint refused a write (engine-neutral)."""
+
+
+# ------------------------------------------------------------------ migrations
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "devices, enrolment, events, dossiers, attachments, feeds, catalogue, keys, settings",
+        """
+        CREATE TABLE enrolment_codes (
+            code_hash TEXT PRIMARY KEY,
+            commune TEXT NOT NULL,
+            agency_id TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            device_name TEXT,
+            replace_device TEXT,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            device_id TEXT
+        );
+        CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('device', 'operator')),
+            token_hash TEXT NOT NULL UNIQUE,     -- sha256 of the current access token
+            token_expires_at TEXT,               -- NULL: never (operators)
+            refresh_hash TEXT UNIQUE,            -- sha256 of the refresh token (devices)
+            name TEXT,
+            commune TEXT,
+            agency_id TEXT,
+            slot INTEGER,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT,
+            revoked_at TEXT,
+            revoked_reason TEXT
+        );
+        CREATE INDEX devices_slot ON devices (agency_id, slot);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity_id TEXT,
+            payload_hash TEXT NOT NULL,
+            dossier_id TEXT,
+            received_at TEXT NOT NULL
+        );
+        CREATE TABLE dossiers (
+            n {serial_pk},
+            id TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE,
+            agency_id TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            procedure_code TEXT NOT NULL,
+            catalog_version TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            appointment_at TEXT,
+            content_hash TEXT NOT NULL,
+            complete INTEGER NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX dossiers_commune ON dossiers (commune, status);
+        CREATE TABLE dossier_attachments (
+            dossier_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size {bigint} NOT NULL,
+            mime TEXT,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (dossier_id, sha256, name)
+        );
+        CREATE INDEX dossier_attachments_sha ON dossier_attachments (sha256);
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size {bigint} NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('partial', 'complete')),
+            created_at TEXT NOT NULL,
+            completed_at TEXT
+        );
+        CREATE TABLE status_history (
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            from_status INTEGER,
+            to_status INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            actor TEXT,
+            note TEXT,
+            appointment_at TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX status_history_dossier ON status_history (dossier_id, at);
+        CREATE TABLE feeds (
+            name TEXT PRIMARY KEY,
+            epoch TEXT NOT NULL,
+            head {bigint} NOT NULL DEFAULT 0,
+            floor {bigint} NOT NULL DEFAULT 0
+        );
+        CREATE TABLE feed_entries (
+            seq {serial_pk},
+            feed TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX feed_entries_read ON feed_entries (feed, seq);
+        CREATE UNIQUE INDEX feed_entries_key ON feed_entries (feed, scope, key);
+        CREATE TABLE catalog_versions (
+            version TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            files TEXT NOT NULL
+        );
+        CREATE TABLE procedures (
+            code TEXT PRIMARY KEY,
+            name_vi TEXT NOT NULL,
+            catalog_version TEXT NOT NULL
+        );
+        CREATE TABLE calendar_files (
+            year INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            version TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            PRIMARY KEY (year, sha256)
+        );
+        CREATE TABLE device_keys (
+            kid TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL UNIQUE,
+            agency_id TEXT NOT NULL,
+            slot INTEGER,
+            device_id TEXT,
+            added_at TEXT NOT NULL,
+            revoked_at TEXT,
+            revoked_reason TEXT
+        );
+        CREATE TABLE settings (
+            name TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (name, scope)
+        );
+        """,
+    ),
+]
+
+_TOKENS = {
+    "sqlite": {"serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "bigint": "INTEGER"},
+    "postgresql": {
+        "serial_pk": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "bigint": "BIGINT",
+    },
+}
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+# ------------------------------------------------------------------ transactions
+class Tx:
+    """One open transaction; ``?`` placeholders on both engines; rows as dicts."""
+
+    def __init__(self, conn: Any, engine: str) -> None:
+        self.conn = conn
+        self.engine = engine
+
+    def _sql(self, sql: str) -> str:
+        if self.engine == "postgresql":
+            return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
+        return sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        try:
+            cur = self.conn.execute(self._sql(sql), tuple(params))
+        except Exception as exc:
+            if _is_integrity(exc):
+                raise IntegrityError(str(exc).splitlines()[0]) from exc
+            raise
+        return cur.rowcount
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(self._sql(sql), tuple(params))
+        rows = cur.fetchall()
+        if self.engine == "sqlite":
+            return [dict(r) for r in rows]
+        return list(rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    def lock_feed(self, feed: str) -> dict[str, Any]:
+        """Lock a feed's row until commit (PostgreSQL; SQLite already has one writer)."""
+        suffix = " FOR UPDATE" if self.engine == "postgresql" else ""
+        row = self.one(f"SELECT name, epoch, head, floor FROM feeds WHERE name = ?{suffix}", [feed])
+        if row is None:
+            raise DatabaseError(f"feed {feed!r} missing: run the migrations")
+        return row
+
+
+def _is_integrity(exc: Exception) -> bool:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, psycopg.errors.IntegrityError)
+
+
+class Database:
+    """A SQLite file or a PostgreSQL database, migrated on open. Thread-safe."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith(("postgresql://", "postgres://")):
+            self.engine = "postgresql"
+        elif url.startswith("sqlite:///"):
+            self.engine = "sqlite"
+            self.path = Path(url[len("sqlite:///") :])
+        else:
+            raise DatabaseError(f"unsupported database URL {_redact(url)!r}")
+        self._pool: queue.LifoQueue[Any] = queue.LifoQueue(POOL_SIZE)
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path, url: str | None = None) -> Database:
+        if url:
+            return cls(url)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite:///{(data_dir / DB_FILE).resolve()}")
+
+    def describe(self) -> str:
+        """The URL without its password (for logs and messages)."""
+        return _redact(self.url)
+
+    # -------------------------------------------------------------- connections
+    def _connect(self) -> Any:
+        if self.engine == "sqlite":
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            return conn
+        import psycopg
+        from psycopg.rows import dict_row
+
+        try:
+            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as exc:
+            raise DatabaseError(
+                f"cannot connect to {self.describe()}: {str(exc).splitlines()[0]}"
+            ) from exc
+
+    @contextmanager
+    def tx(self, write: bool = True) -> Iterator[Tx]:
+        """A transaction on a pooled connection: commit on success, roll back on error."""
+        try:
+            conn = self._pool.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        begin = "BEGIN IMMEDIATE" if (write and self.engine == "sqlite") else "BEGIN"
+        ok = False
+        try:
+            conn.execute(begin)
+            yield Tx(conn, self.engine)
+            conn.execute("COMMIT")
+            ok = True
+        finally:
+            if not ok:
+                try:
+                    conn.execute("ROLLBACK")
+                    ok = True  # the connection is still usable
+                except Exception:  # noqa: BLE001 - a broken connection is dropped below
+                    ok = False
+            if ok and not self._closed:
+                try:
+                    self._pool.put_nowait(conn)
+                except queue.Full:
+                    conn.close()
+            else:
+                conn.close()
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                break
+
+    # -------------------------------------------------------------- migrations
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet applied; returns the versions applied now."""
+        import secrets
+
+        from sync.protocol import FEEDS
+
+        applied_now = []
+        with self.tx() as tx:
+            if self.engine == "postgresql":
+                tx.execute("SELECT pg_advisory_xact_lock(7120550001)")
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {r["version"] for r in tx.all("SELECT version FROM schema_migrations")}
+            for version, description, script in MIGRATIONS:
+                if version in done:
+                    continue
+                for stmt in _statements(script.format(**_TOKENS[self.engine])):
+                    tx.execute(stmt)
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, description, applied_at) "
+                    "VALUES (?, ?, ?)",
+                    [version, description, utcnow()],
+                )
+                applied_now.append(version)
+            for feed in FEEDS:
+                tx.execute(
+                    "INSERT INTO feeds (name, epoch) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                    [feed, secrets.token_hex(4)],
+                )
+        return applied_now
+
+    def schema_version(self) -> int:
+        with self.tx(write=False) as tx:
+            return int(tx.scalar("SELECT MAX(version) AS v FROM schema_migrations") or 0)
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
