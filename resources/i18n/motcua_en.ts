@@ -773,8 +773,8 @@
         <translation>This page still has errors; see the messages beside the fields</translation>
     </message>
     <message>
-        <source>Còn %1 giấy tờ bắt buộc chưa nộp — xem danh sách bên dưới</source>
-        <translation>%1 required paper(s) not handed in — see the list below</translation>
+        <source>Còn %1 giấy tờ bắt buộc chưa đánh dấu — xem danh sách ở trên</source>
+        <translation>%1 required paper(s) not ticked — see the list above</translation>
     </message>
 </context>
 </TS>

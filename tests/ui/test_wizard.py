@@ -331,7 +331,7 @@ def test_missing_required_documents_block(qtbot: Any, kiosk: Any, runner: Any) -
     assert "Còn thiếu giấy tờ bắt buộc" in problem
     assert "Giấy tờ, văn bản sẽ ký" in problem
     # the bar points to the page's list instead of repeating it
-    assert "giấy tờ bắt buộc chưa nộp" in wiz.message.text()
+    assert "giấy tờ bắt buộc chưa đánh dấu" in wiz.message.text()
     assert "Giấy tờ, văn bản sẽ ký" not in wiz.message.text()
     _tick_required_documents(qtbot, wiz)
     assert wiz.message.text() == ""  # ticking a line clears the now stale list

@@ -81,7 +81,7 @@ class WizardNavigation:
             # the page lists the names; repeating them in the message bar doubled the list
             return (
                 [
-                    self.tr("Còn %1 giấy tờ bắt buộc chưa nộp — xem danh sách bên dưới").replace(
+                    self.tr("Còn %1 giấy tờ bắt buộc chưa đánh dấu — xem danh sách ở trên").replace(
                         "%1", str(len(missing))
                     )
                 ]
