@@ -396,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk_app import cli_receipt
 
     cli_receipt.add_commands(sub)
+    from kiosk_app import cli_sync
+
+    cli_sync.add_commands(sub)
     return p
 
 

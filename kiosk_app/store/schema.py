@@ -191,3 +191,66 @@ def _v2(db: sqlite_utils.Database) -> None:
         CREATE INDEX device_keys_self ON device_keys(source, agency_id, added_at);
         """
     )
+
+
+@migration(3, "sync client: enrolment, feed cursors, upload progress, province settings")
+def _v3(db: sqlite_utils.Database) -> None:
+    # The sync client's own state (kiosk_app/store/sync_state.py, sync/client*.py). The outbox
+    # itself is migration 1's table: the client moves its rows to ``sent`` / ``rejected`` and
+    # keeps the server's reason in ``last_error``. The device's secret tokens are NOT here:
+    # they live in a 0600 file of the data folder (issue 7 moves them to the OS keyring);
+    # ``sync_device`` holds only what is not secret.
+    db.executescript(
+        """
+        CREATE TABLE sync_device (
+            id INTEGER PRIMARY KEY CHECK (id = 1),   -- at most one enrolment per data folder
+            server_url TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            device_name TEXT,
+            commune TEXT NOT NULL,
+            agency_id TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            token_expires_at TEXT,
+            enrolled_at TEXT NOT NULL,
+            key_kid TEXT                             -- the receipt key last published
+        );
+
+        -- One cursor per feed; applied together with the feed items it covers.
+        CREATE TABLE sync_cursors (
+            feed TEXT PRIMARY KEY,
+            cursor TEXT,                             -- NULL: read from the start
+            items INTEGER NOT NULL DEFAULT 0,        -- items applied since the last reset
+            resets INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+
+        -- Attachments the server reported missing, with the bytes it confirmed.
+        CREATE TABLE sync_uploads (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 0,    -- the server's offset as last seen
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'complete', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,                         -- JSON {code, message, class}
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX sync_uploads_state ON sync_uploads(state, updated_at);
+
+        -- Settings as the province sent them, per scope (* / c: / a: / d:); the most specific
+        -- value of an allowed name is copied into ``settings``.
+        CREATE TABLE sync_settings (
+            name TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            value TEXT NOT NULL,                     -- JSON
+            at TEXT NOT NULL,
+            PRIMARY KEY (name, scope)
+        );
+
+        -- Small facts about syncing: last attempt / success, catalogue bundle received, ...
+        CREATE TABLE sync_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL                      -- JSON
+        );
+        """
+    )

@@ -1,0 +1,271 @@
+"""``motcua enrol`` and ``motcua sync …``: enrol this kiosk with the province, sync it.
+
+    motcua enrol --server URL --code CODE [--name NAME] [--force]
+    motcua sync [--once] [--interval SECONDS]      push, upload, pull (a loop without --once)
+    motcua sync status                             enrolment, waiting items, rejections
+    motcua sync retry (EVENT_ID… | --all)          send rejected events again
+
+Every command takes ``--data-dir`` and ``--json``. Exit codes, as everywhere in ``motcua``:
+0 done, 1 refused / failed (the sync pass had errors, the enrolment was refused, no link),
+2 bad input. ``motcua sync --once`` is what a system timer runs while the app is closed; a
+lock makes it and the app never sync the same data folder at once (the second one says so
+and exits 0: the other one is doing the work). Without ``--once`` it syncs every ``--interval`` seconds (sooner when new
+dossiers wait; backing off after failures) until interrupted.
+
+Wired into ``kiosk_app.cli`` by :func:`add_commands`; :func:`run` runs the same commands
+without that wiring (``python -m kiosk_app.cli_sync sync --once``). No Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+class SyncCliError(Exception):
+    """A one-line refusal with its exit code (2 bad input, 1 refused / failed)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    @functools.wraps(handler)
+    def run_handler(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except SyncCliError as exc:
+            print(f"motcua: {exc}", file=sys.stderr)
+            return exc.code
+
+    return run_handler
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def _kiosk(args: argparse.Namespace) -> Any:
+    from kiosk_app.bootstrap import open_kiosk
+
+    return open_kiosk(args.data_dir)
+
+
+# ------------------------------------------------------------------ enrol
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from sync.client import EnrolError, SyncError, enrol
+
+    if not args.code.strip():
+        raise SyncCliError("--code is empty")
+    if not args.server.startswith(("http://", "https://")):
+        raise SyncCliError(f"--server {args.server!r}: expected http(s)://host[:port]")
+    k = _kiosk(args)
+    try:
+        done = enrol(k, args.server, args.code, device_name=args.name, force=args.force)
+    except EnrolError as exc:
+        raise SyncCliError(exc.message, 2 if exc.code == "bad_url" else 1) from exc
+    except SyncError as exc:
+        raise SyncCliError(f"cannot reach the province server: {exc.message}", 1) from exc
+    finally:
+        k.close()
+    adopted = " (demo office replaced by the enrolled one)" if done["adopted_office"] else ""
+    _emit(
+        args,
+        done,
+        f"enrolled with {done['server_url']} as device {done['device_id']}: "
+        f"{done['agency_id']} commune {done['commune']} slot {done['slot']}{adopted}",
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ sync
+def _report_line(report: Any) -> str:
+    feeds = sum(report.feeds.values())
+    line = (
+        f"{'ok' if report.ok else 'FAILED'}: pushed {report.pushed}, duplicates "
+        f"{report.duplicates}, rejected {report.rejected}, uploaded {report.uploaded_files} "
+        f"file(s) / {report.uploaded_bytes} bytes, {feeds} feed item(s), "
+        f"{report.statuses_applied} status change(s); {report.pending} waiting"
+    )
+    for e in report.errors:
+        line += f"\n  {e['class']} error ({e['phase']}): [{e['code']}] {e['message']}"
+    for r in report.rejections:
+        line += (
+            f"\n  rejected {r['kind']}: [{r['reason'].get('code')}] {r['reason'].get('message')}"
+        )
+    for w in report.warnings:
+        line += f"\n  warning: {w}"
+    return line
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client import run_forever, sync_once
+
+    if args.interval <= 0:
+        raise SyncCliError("--interval must be a positive number of seconds")
+    k = _kiosk(args)
+    try:
+        if args.once:
+            report = sync_once(k)
+            busy = [e["code"] for e in report.errors] == ["busy"]
+            text = "another sync of this data folder is running; nothing done"
+            _emit(args, report.to_json(), text if busy else _report_line(report))
+            return 0 if report.ok or busy else 1
+        stop = threading.Event()
+
+        def on_signal(*_: object) -> None:
+            stop.set()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, on_signal)
+
+        def show(report: Any) -> None:
+            if args.json:
+                print(json.dumps(report.to_json(), ensure_ascii=False, default=str), flush=True)
+            else:
+                print(f"{report.finished_at} {_report_line(report)}", flush=True)
+
+        run_forever(k, interval=args.interval, stop=stop, on_report=show)
+        return 0
+    finally:
+        k.close()
+
+
+def _status_text(s: dict[str, Any]) -> str:
+    if not s["enrolled"]:
+        lines = ["not enrolled (motcua enrol --server URL --code CODE)"]
+    else:
+        d = s["device"]
+        lines = [
+            f"enrolled with {d['server_url']} as device {d['device_id']} "
+            f"({d['agency_id']}, commune {d['commune']}, slot {d['slot']})"
+        ]
+    last = s["last_attempt"] or {}
+    lines.append(f"last successful sync: {s['last_success'] or 'never'}")
+    if last:
+        lines.append(f"last attempt: {last.get('at')} {'ok' if last.get('ok') else 'FAILED'}")
+        for e in last.get("errors") or []:
+            lines.append(f"  {e['class']} error ({e['phase']}): [{e['code']}] {e['message']}")
+    o, u = s["outbox"], s["uploads"]
+    lines.append(
+        f"waiting: {o['pending']} event(s), {u['pending']} file(s) ({u['pending_bytes']} bytes); "
+        f"sent: {o['sent']}"
+    )
+    if s["rejected"]:
+        lines.append(f"rejected by the province ({len(s['rejected'])}), kept here:")
+        for r in s["rejected"]:
+            reason = r["reason"]
+            lines.append(
+                f"  - {r['code'] or r['entity_id']} {r['kind']} (event {r['id']}): "
+                f"[{reason.get('code')}] {reason.get('message')}"
+            )
+    for f in s["failed_uploads"]:
+        err = f["last_error"]
+        lines.append(
+            f"  upload failed {f['sha256'][:16]}…: [{err.get('code')}] {err.get('message')}"
+        )
+    if s["catalog_available"]:
+        c = s["catalog_available"]
+        lines.append(f"catalogue {c['version']} received from the province (not in use yet)")
+    return "\n".join(lines)
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from sync.client import sync_status
+
+    k = _kiosk(args)
+    try:
+        s = sync_status(k)
+    finally:
+        k.close()
+    _emit(args, s, _status_text(s))
+    return 0
+
+
+def cmd_sync_retry(args: argparse.Namespace) -> int:
+    from sync.client import retry_rejected
+
+    if not args.all and not args.event_ids:
+        raise SyncCliError("name the rejected event ids to send again, or --all")
+    k = _kiosk(args)
+    try:
+        n = retry_rejected(k, None if args.all else list(args.event_ids))
+    finally:
+        k.close()
+    _emit(args, {"requeued": n}, f"{n} rejected event(s) will be sent again at the next sync")
+    return 0 if n else 1
+
+
+# ------------------------------------------------------------------ wiring
+def add_commands(subparsers: Any) -> None:
+    """Register ``enrol`` and ``sync`` on ``motcua``'s subcommand parsers."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="the kiosk's data folder (default: user data folder)")
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    # ``sync status`` may follow options given to ``sync``: its own copies must not reset them
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("--data-dir", default=argparse.SUPPRESS, help="the kiosk's data folder")
+    quiet.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+
+    s = subparsers.add_parser(
+        "enrol", parents=[common], help="enrol this kiosk with the province (one-time code)"
+    )
+    s.add_argument("--server", required=True, help="the provincial server, e.g. https://x")
+    s.add_argument("--code", required=True, help="the one-time code from `motcua-server enrol`")
+    s.add_argument("--name", help="a name for this device, e.g. 'Máy một cửa 1'")
+    s.add_argument("--force", action="store_true", help="replace an existing enrolment")
+    s.set_defaults(func=_guarded(cmd_enrol))
+
+    s = subparsers.add_parser(
+        "sync", parents=[common], help="sync with the province: push, upload, pull"
+    )
+    s.add_argument("--once", action="store_true", help="one pass, then exit (system timers)")
+    s.add_argument(
+        "--interval", type=float, default=300.0, help="seconds between passes (default 300)"
+    )
+    s.set_defaults(func=_guarded(cmd_sync))
+    inner = s.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
+    st = inner.add_parser(
+        "status", parents=[quiet], help="enrolment, waiting items, rejected items"
+    )
+    st.set_defaults(func=_guarded(cmd_sync_status))
+    rt = inner.add_parser(
+        "retry", parents=[quiet], help="send rejected events again (after the province fixed it)"
+    )
+    rt.add_argument("event_ids", nargs="*", metavar="EVENT_ID", help="see `sync status --json`")
+    rt.add_argument("--all", action="store_true", help="every rejected event")
+    rt.set_defaults(func=_guarded(cmd_sync_retry))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua", description="MotCua Kiosk: sync with the province")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_commands(sub)
+    return p
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as exc:  # noqa: BLE001 - the one-line promise
+        from kiosk_app.store.db import StoreError
+
+        kind = "store" if isinstance(exc, StoreError) else type(exc).__name__
+        print(f"motcua: {kind}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(run())
