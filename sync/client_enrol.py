@@ -228,7 +228,7 @@ def enrol(
     if office.demo:
         from kiosk_app.bootstrap import office_for
 
-        kiosk.office = office_for(kiosk.store, kiosk.cache_dir)
+        kiosk.office = office_for(kiosk.store)
         if getattr(kiosk, "_intake", None) is not None:
             kiosk.intake.office = kiosk.office
     return {**row, "adopted_office": bool(office.demo)}
