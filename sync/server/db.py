@@ -18,8 +18,11 @@ Transactions
     :meth:`Database.tx` hands out a pooled connection in an explicit transaction:
     ``BEGIN IMMEDIATE`` on SQLite (one writer at a time; WAL lets readers on), ``BEGIN`` (read
     committed) on PostgreSQL, committed on leaving the block and rolled back on an exception.
-    Rows come back as dicts. Connections are pooled per process (a small LIFO queue); a
-    connection that failed is thrown away rather than returned.
+    Rows come back as dicts. Connections are pooled per process (a LIFO queue); a
+    connection that failed is thrown away rather than returned. SQLite writers of one
+    process take an in-process lock before ``BEGIN IMMEDIATE`` (they would otherwise poll
+    SQLite's busy handler, which sleeps between tries). :meth:`Tx.savepoint` nests a unit
+    that can fail alone (a push applies each lifecycle event under one).
 
 Concurrency: a unique index backs every idempotency rule (event ids, dossier codes), so two
 processes delivering the same event at once leave one row whatever the engine; feed writers
@@ -35,11 +38,15 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 DB_FILE = "server.sqlite3"
-POOL_SIZE = 8
+# Connections kept for reuse: as many as the threads that may hold one at once (anyio's
+# default thread pool has 40), so a busy server does not open and close a connection per
+# transaction. A connection beyond this is closed when its transaction ends.
+POOL_SIZE = 40
 
 
 def utcnow() -> str:
@@ -213,6 +220,11 @@ _TOKENS = {
 _PLACEHOLDER = re.compile(r"\?")
 
 
+@lru_cache(maxsize=512)
+def _pg_sql(sql: str) -> str:
+    return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
@@ -226,9 +238,7 @@ class Tx:
         self.engine = engine
 
     def _sql(self, sql: str) -> str:
-        if self.engine == "postgresql":
-            return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
-        return sql
+        return _pg_sql(sql) if self.engine == "postgresql" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
@@ -239,6 +249,22 @@ class Tx:
                 raise IntegrityError(str(exc).splitlines()[0]) from exc
             raise
         return cur.rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement for each row (psycopg pipelines them: one round trip); returns
+        the number of rows changed in all."""
+        if not rows:
+            return 0
+        try:
+            if self.engine == "postgresql":
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+                    return cur.rowcount
+            return self.conn.executemany(sql, [tuple(r) for r in rows]).rowcount
+        except Exception as exc:
+            if _is_integrity(exc):
+                raise IntegrityError(str(exc).splitlines()[0]) from exc
+            raise
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self.conn.execute(self._sql(sql), tuple(params))
@@ -254,6 +280,21 @@ class Tx:
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested unit inside the transaction: rolled back alone when its block raises.
+
+        On PostgreSQL this is also what keeps the transaction usable after a failed
+        statement (a unique violation aborts everything up to the last savepoint)."""
+        self.conn.execute("SAVEPOINT item")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO SAVEPOINT item")
+            self.conn.execute("RELEASE SAVEPOINT item")
+            raise
+        self.conn.execute("RELEASE SAVEPOINT item")
 
     def lock_feed(self, feed: str) -> dict[str, Any]:
         """Lock a feed's row until commit (PostgreSQL; SQLite already has one writer)."""
@@ -289,6 +330,11 @@ class Database:
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue(POOL_SIZE)
         self._closed = False
         self._lock = threading.Lock()
+        # SQLite has one writer per file: writers of this process queue here instead of
+        # spinning in SQLite's busy handler (which sleeps up to 100 ms between tries, so
+        # dozens of threads contending for BEGIN IMMEDIATE mostly sleep). Other processes
+        # (the CLI) still meet busy_timeout.
+        self._writer = threading.RLock()
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, url: str | None = None) -> Database:
@@ -330,8 +376,11 @@ class Database:
             conn = self._pool.get_nowait()
         except queue.Empty:
             conn = self._connect()
-        begin = "BEGIN IMMEDIATE" if (write and self.engine == "sqlite") else "BEGIN"
+        serialise = write and self.engine == "sqlite"
+        begin = "BEGIN IMMEDIATE" if serialise else "BEGIN"
         ok = False
+        if serialise:
+            self._writer.acquire()
         try:
             conn.execute(begin)
             yield Tx(conn, self.engine)
@@ -344,6 +393,8 @@ class Database:
                     ok = True  # the connection is still usable
                 except Exception:  # noqa: BLE001 - a broken connection is dropped below
                     ok = False
+            if serialise:
+                self._writer.release()
             if ok and not self._closed:
                 try:
                     self._pool.put_nowait(conn)
