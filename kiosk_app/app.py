@@ -23,7 +23,7 @@ def stylesheet() -> str:
     return text.replace("@THEME@", path.parent.as_posix())
 
 
-def build_window(kiosk: Any, app: Any, lang: str = "vi") -> Any:
+def build_window(kiosk: Any, app: Any, lang: str = "vi", sync_worker: Any = None) -> Any:
     """The themed main window for ``kiosk`` (shared with tools/screenshots.py).
 
     ``lang`` picks the form labels' language; the Qt texts follow the translator installed
@@ -32,7 +32,7 @@ def build_window(kiosk: Any, app: Any, lang: str = "vi") -> Any:
     from kiosk_app.ui.main_window import MainWindow
 
     app.setStyleSheet(stylesheet())
-    return MainWindow(kiosk, lang=lang)
+    return MainWindow(kiosk, lang=lang, sync_worker=sync_worker)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,8 +54,14 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "MotCua Kiosk", f"Không mở được dữ liệu của máy:\n{exc}")
         print(f"motcua-kiosk: cannot open data: {exc}", file=sys.stderr)
         return 1
-    window = build_window(kiosk, app, lang)
+    from kiosk_app.ui.sync_worker import SyncWorker
+
+    # Syncs in the background while the desk is open (the province's link comes and goes);
+    # a PC that never enrolled just shows so on the start screen.
+    worker = SyncWorker(kiosk)
+    window = build_window(kiosk, app, lang, sync_worker=worker)
     window.show()
+    worker.start()
     if args.screenshot:
 
         def shoot() -> None:
@@ -69,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        worker.stop()
         window.runner.wait_idle(5000)
         window.runner.shutdown()
         kiosk.close()

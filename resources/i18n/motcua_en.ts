@@ -758,8 +758,32 @@
 <context>
     <name>SyncIndicator</name>
     <message>
-        <source>Chưa kết nối máy chủ tỉnh</source>
-        <translation>Not connected to the provincial server</translation>
+        <source>Chưa đăng ký đồng bộ với tỉnh — hồ sơ vẫn lưu an toàn trên máy này</source>
+        <translation>Not enrolled with the province — dossiers are kept safe on this PC</translation>
+    </message>
+    <message>
+        <source>{n} mục chờ gửi (đã lưu trên máy)</source>
+        <translation>{n} item(s) waiting to be sent (saved on this PC)</translation>
+    </message>
+    <message>
+        <source>{n} mục bị tỉnh từ chối — xem lý do: motcua sync status</source>
+        <translation>{n} item(s) refused by the province — see why: motcua sync status</translation>
+    </message>
+    <message>
+        <source>Mất kết nối với tỉnh, sẽ tự thử lại</source>
+        <translation>No link to the province; will retry by itself</translation>
+    </message>
+    <message>
+        <source>Tỉnh không chấp nhận máy này — cần đăng ký lại (motcua enrol)</source>
+        <translation>The province does not accept this PC — enrol it again (motcua enrol)</translation>
+    </message>
+    <message>
+        <source>Đã đồng bộ với tỉnh lúc {at}</source>
+        <translation>Synced with the province at {at}</translation>
+    </message>
+    <message>
+        <source>Chưa đồng bộ lần nào</source>
+        <translation>Not synced yet</translation>
     </message>
 </context>
 <context>

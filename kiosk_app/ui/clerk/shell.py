@@ -51,8 +51,16 @@ class ClerkShell(QMainWindow):
     """The desk's window. Give it a ``runner`` to share one; otherwise it makes its own."""
 
     def __init__(
-        self, kiosk: Any, runner: TaskRunner | None = None, lang: str = "vi", parent=None
+        self,
+        kiosk: Any,
+        runner: TaskRunner | None = None,
+        lang: str = "vi",
+        parent=None,
+        *,
+        sync_worker: Any = None,
     ) -> None:
+        """``sync_worker``: a started :class:`kiosk_app.ui.sync_worker.SyncWorker` whose
+        reports the start screen shows (none in tests and screenshots)."""
         super().__init__(parent)
         self.kiosk = kiosk
         self.lang = lang
@@ -97,6 +105,9 @@ class ClerkShell(QMainWindow):
         self.setCentralWidget(body)
 
         self.start = StartScreen(kiosk, self.runner, lang)
+        self.sync_worker = sync_worker
+        if sync_worker is not None:
+            sync_worker.reported.connect(self.start.sync_reported)
         self._desk: Any = None
         self.stack.addWidget(self.start)
         self.start.procedure_chosen.connect(lambda code: self.open_wizard(code))

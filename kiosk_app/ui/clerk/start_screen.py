@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,23 +25,9 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk
 from kiosk_app.ui.clerk import format_time_short
+from kiosk_app.ui.clerk.sync_indicator import SyncIndicator
 
 ROLE = Qt.ItemDataRole.UserRole
-
-
-class SyncIndicator(QFrame):
-    """Where the sync state will show; a labelled placeholder until the sync issue fills it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("syncIndicator")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        dot = QLabel("●")
-        dot.setObjectName("syncDot")
-        self.label = QLabel(self.tr("Chưa kết nối máy chủ tỉnh"))
-        layout.addWidget(dot)
-        layout.addWidget(self.label, 1)
 
 
 def _section_title(text: str) -> QLabel:
@@ -67,6 +52,7 @@ class StartScreen(QWidget):
         self.lang = lang
         self.desk = Desk(kiosk.store, kiosk.intake)
         self.loaded = False  # set after each reload delivers (tests wait on it)
+        self.last_sync_report: Any = None
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
@@ -198,11 +184,16 @@ class StartScreen(QWidget):
         """Reload drafts, today's and due dossiers off the GUI thread."""
         desk = self.desk
 
+        kiosk = self.kiosk
+
         def load() -> dict[str, Any]:
+            from sync.client_status import sync_status
+
             return {
                 "drafts": desk.intake.unfinished_drafts(),
                 "today": desk.todays_dossiers(),
                 "due": desk.due(),
+                "sync": sync_status(kiosk),
             }
 
         self.runner.run(load, self._show_lists, self._load_failed)
@@ -255,7 +246,15 @@ class StartScreen(QWidget):
             self.today.addItem(item)
         self._placeholder(self.today, self.tr("Chưa tiếp nhận hồ sơ nào hôm nay"))
         self.today_title.setText(self.tr("Tiếp nhận hôm nay ({n})").format(n=len(data["today"])))
+        self.sync.show_status(data.get("sync"), self.last_sync_report)
         self.loaded = True
+
+    def sync_reported(self, report: Any, status: dict[str, Any] | None) -> None:
+        """A background sync pass finished (SyncWorker.reported): new statuses may have come."""
+        self.last_sync_report = report
+        self.sync.show_status(status, report)
+        if getattr(report, "statuses_applied", 0):
+            self.reload()
 
     @staticmethod
     def _placeholder(w: QListWidget, text: str) -> None:
