@@ -5,16 +5,22 @@ Parts in the order of ``layout.yaml`` ``parts.mau01`` (DOMAIN.md's order by defa
 người nộp"); each copy starts on a new page. Everything is a flowing paragraph or a table whose
 rows may split, so long names, addresses and document lists wrap and run onto further pages
 instead of overflowing; the footer of every page names the code, the copy and its page.
+
+The copies differ only in their copy line and footer, so the story is laid out once and each
+page kept as a PDF form that every copy's page draws (:class:`_SharedCopies`): half the work of
+laying out every copy, the same pages on paper.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -31,8 +37,9 @@ from kiosk_app.receipts.layout import PaperSpec, ReceiptLayout
 from kiosk_app.receipts.model import ReceiptModel
 from kiosk_app.receipts.pdfparts import (
     CopyMarker,
+    Para,
     Styles,
-    escape,
+    draw_footer,
     footer,
     lookup_lines,
     make_styles,
@@ -42,6 +49,7 @@ from kiosk_app.receipts.pdfparts import (
     reprint_mark,
     signatures,
     spacer,
+    text_para,
 )
 from kiosk_app.receipts.qrdraw import a_paper_qr
 
@@ -60,18 +68,27 @@ class _Ctx:
         fonts: Fonts,
         qr_text: str,
         copy: str,
+        shared: _SharedCopies | None = None,
     ) -> None:
         self.model, self.layout, self.spec, self.styles = model, layout, spec, styles
-        self.fonts, self.qr_text, self.copy = fonts, qr_text, copy
+        self.fonts, self.qr_text, self.copy, self.shared = fonts, qr_text, copy, shared
         self.width = (spec.width_mm - spec.left_mm - spec.right_mm) * mm
         self.values = model.values(layout.wording.text("common", "empty"))
-        self.values["copy"] = copy
         blank = layout.wording.text("common", "blank")
         self.values["book"] = model.register_book or blank
         self.values["number"] = model.register_number or blank
 
     def line(self, key: str) -> list[Flowable]:
         return [para(self.layout.wording.text("mau01", key), self.values, self.styles.body)]
+
+    def copy_paragraph(self, copy: str) -> Paragraph:
+        """The line naming ``copy`` ("Liên 1: Lưu hồ sơ")."""
+        values = {**self.values, "copy": copy}
+        return para(self.layout.wording.text("mau01", "copy"), values, self.styles.center)
+
+    def copy_line(self) -> Flowable:
+        """This copy's line, or the room for every copy's line when the copies share a layout."""
+        return _CopyLine(self.shared) if self.shared else self.copy_paragraph(self.copy)
 
 
 def _header(c: _Ctx) -> list[Flowable]:
@@ -84,9 +101,7 @@ def _header(c: _Ctx) -> list[Flowable]:
 
 
 def _title(c: _Ctx) -> list[Flowable]:
-    out: list[Flowable] = [
-        Paragraph(escape(c.layout.wording.text("mau01", "title")), c.styles.title)
-    ]
+    out: list[Flowable] = [text_para(c.layout.wording.text("mau01", "title"), c.styles.title)]
     if c.model.reprint:
         out.append(reprint_mark(c.layout, c.styles))
     return out
@@ -99,11 +114,11 @@ def _code(c: _Ctx) -> list[Flowable]:
     qr = a_paper_qr(c.qr_text, c.layout, c.spec.name)
     lines: list[Flowable] = [
         para(w.text("mau01", "code"), c.values, c.styles.code),
-        para(w.text("mau01", "copy"), c.values, c.styles.center),
+        c.copy_line(),
     ]
     if "lookup" not in c.layout.parts["mau01"]:
         for p in lookup_lines(c.model, c.layout, c.styles):
-            lines += [spacer(1.5), Paragraph(p.text, c.styles.small_center)]
+            lines += [spacer(1.5), Para(p.text, c.styles.small_center)]
     side = qr.side + 2
     table = Table([["", lines, qr]], colWidths=[side, c.width - 2 * side, side])
     table.setStyle(
@@ -120,19 +135,19 @@ def _code(c: _Ctx) -> list[Flowable]:
 
 def _documents(c: _Ctx) -> list[Flowable]:
     w, s = c.layout.wording, c.styles
-    head = [Paragraph(escape(t), s.cell_head) for t in w.texts("mau01", "documents_columns")]
+    head = [text_para(t, s.cell_head) for t in w.texts("mau01", "documents_columns")]
     rows: list[list[Any]] = [head]
     for i, doc in enumerate(c.model.documents, 1):
         rows.append(
             [
-                Paragraph(str(i), s.cell),
-                Paragraph(escape(doc.name), s.cell),
-                Paragraph(escape(doc.form_label), s.cell),
-                Paragraph(f"{doc.count:02d}", s.cell),
+                text_para(str(i), s.cell),
+                text_para(doc.name, s.cell),
+                text_para(doc.form_label, s.cell),
+                text_para(f"{doc.count:02d}", s.cell),
             ]
         )
     if not c.model.documents:
-        rows.append(["", Paragraph(escape(w.text("mau01", "no_documents")), s.cell), "", ""])
+        rows.append(["", text_para(w.text("mau01", "no_documents"), s.cell), "", ""])
     table = Table(
         rows,
         colWidths=[c.width * share for share in c.layout.documents_columns],
@@ -222,16 +237,163 @@ def render_mau01(model: ReceiptModel, layout: ReceiptLayout, paper: str, qr_text
     fonts = register_fonts()
     spec = layout.papers[paper]
     styles = make_styles(fonts, spec.fonts, spec.leading)
-    story: list[Flowable] = []
     copies = layout.wording.texts("mau01", "copies")
+    try:
+        return _SharedCopies(model, layout, spec, styles, fonts, qr_text, copies).render()
+    except _CopiesDiffer:
+        # a province's copy lines that wrap to different heights move what follows them:
+        # each copy is then laid out on its own
+        return _render_each_copy(model, layout, spec, styles, fonts, qr_text, copies)
+
+
+def _story(ctx: _Ctx) -> list[Flowable]:
+    """One copy's flowables, in the layout's order of parts."""
+    story: list[Flowable] = []
+    for part in ctx.layout.parts["mau01"]:
+        story += PARTS[part](ctx)
+    return story
+
+
+class _CopiesDiffer(Exception):
+    """The copies' own lines do not take the same room: they cannot share one layout."""
+
+
+class _SharedCopies:
+    """Every copy of one receipt from a single layout.
+
+    The copies print the same page(s) but for the copy line ("Liên 1: Lưu hồ sơ") and the
+    footer. Laying the story out — parsing paragraph markup, breaking lines, measuring tables —
+    is most of what a receipt costs, so it is done once: each page platypus draws is captured
+    as a PDF form XObject (``beginForm``/``endForm``), and every copy's page is that form
+    (``doForm``) with the copy's own line drawn where the layout left room for it and its own
+    footer. The printed pages are the ones laying each copy out separately gives (the lines of
+    all copies must wrap to the same height: :class:`_CopyLine` checks, :func:`render_mau01`
+    falls back otherwise); the PDF is smaller too.
+    """
+
+    def __init__(
+        self,
+        model: ReceiptModel,
+        layout: ReceiptLayout,
+        spec: PaperSpec,
+        styles: Styles,
+        fonts: Fonts,
+        qr_text: str,
+        copies: list[str],
+    ) -> None:
+        self.ctx = _Ctx(model, layout, spec, styles, fonts, qr_text, "", shared=self)
+        self.labels = copies
+        self.lines = [self.ctx.copy_paragraph(label) for label in copies]
+        self.forms: list[str] = []  # one form per page of the layout
+        self.line_at: dict[int, tuple[float, float, float]] = {}  # page: (x, y, width)
+        self.footer_size, self.footer_y = footer_font(spec)
+
+    def render(self) -> bytes:
+        c = self.ctx
+        return build_a_paper(
+            _story(c),
+            c.model,
+            c.layout,
+            c.spec,
+            c.fonts,
+            "Giấy tiếp nhận hồ sơ",
+            on_page=self._begin_page,
+            on_page_end=self._end_page,
+            # the other copies' pages go in after the layout's last page, before the PDF is
+            # written: reportlab's build saves the canvas as its last step
+            canvasmaker=partial(_CopiesCanvas, before_save=self._other_copies),
+        )
+
+    def _begin_page(self, canvas: Canvas, doc: Any) -> None:
+        self.forms.append(f"MotCuaPage{len(self.forms) + 1}")
+        canvas.beginForm(self.forms[-1])
+
+    def _end_page(self, canvas: Canvas, doc: Any) -> None:
+        canvas.endForm()
+        self._draw_page(canvas, len(self.forms) - 1, 0)
+
+    def _other_copies(self, canvas: Canvas) -> None:
+        for copy in range(1, len(self.labels)):
+            for page in range(len(self.forms)):
+                self._draw_page(canvas, page, copy)
+                canvas.showPage()
+
+    def _draw_page(self, canvas: Canvas, page: int, copy: int) -> None:
+        canvas.doForm(self.forms[page])
+        if page in self.line_at:
+            x, y, width = self.line_at[page]
+            line = self.lines[copy]
+            line.wrap(width, self.ctx.spec.height_mm * mm)
+            line.drawOn(canvas, x, y)
+        c = self.ctx
+        at = (c.spec.width_mm * mm / 2, self.footer_y)
+        draw_footer(
+            canvas, c.model, c.layout, c.fonts, self.footer_size, at, self.labels[copy], page + 1
+        )
+
+
+class _CopyLine(Flowable):
+    """The room of the copy line in a shared layout: as tall as the copies' lines (all the
+    same, or :class:`_CopiesDiffer`), drawing nothing into the shared page; it notes where it
+    stands so that each copy's page draws its own line there."""
+
+    def __init__(self, shared: _SharedCopies) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        sizes = {line.wrap(avail_width, avail_height) for line in self.shared.lines}
+        if len(sizes) != 1:
+            raise _CopiesDiffer
+        self.width, self.height = sizes.pop()
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.shared.lines[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.shared.lines[0].getSpaceAfter()
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.shared.line_at[len(self.shared.forms) - 1] = (x, y, self.width)
+
+
+class _CopiesCanvas(Canvas):
+    """reportlab's canvas, calling ``before_save`` before it writes the PDF."""
+
+    def __init__(self, *args: Any, before_save: Callable[[Canvas], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._before_save = before_save
+
+    def save(self) -> None:
+        self._before_save(self)
+        super().save()
+
+
+def _render_each_copy(
+    model: ReceiptModel,
+    layout: ReceiptLayout,
+    spec: PaperSpec,
+    styles: Styles,
+    fonts: Fonts,
+    qr_text: str,
+    copies: list[str],
+) -> bytes:
+    """Every copy laid out on its own, one after the other, each from a new page."""
+    story: list[Flowable] = []
     for i, copy in enumerate(copies):
         if i:
             story.append(PageBreak())
-        ctx = _Ctx(model, layout, spec, styles, fonts, qr_text, copy)
         story.append(CopyMarker(copy))
-        for part in layout.parts["mau01"]:
-            story += PARTS[part](ctx)
+        story += _story(_Ctx(model, layout, spec, styles, fonts, qr_text, copy))
     return build_a_paper(story, model, layout, spec, fonts, "Giấy tiếp nhận hồ sơ")
+
+
+def footer_font(spec: PaperSpec) -> tuple[float, float]:
+    """Size and baseline of the footer line: small, centred in the bottom margin."""
+    size = max(6.5, spec.fonts.small - 1.5)
+    return size, spec.bottom_mm * mm / 2 - size / 3
 
 
 def build_a_paper(
@@ -241,8 +403,13 @@ def build_a_paper(
     spec: PaperSpec,
     fonts: Fonts,
     title: str,
+    *,
+    on_page: Callable[[Canvas, Any], None] | None = None,
+    on_page_end: Callable[[Canvas, Any], None] | None = None,
+    canvasmaker: Callable[..., Canvas] = Canvas,
 ) -> bytes:
-    """Lay ``story`` out on ``spec``'s pages with the footer; the PDF bytes."""
+    """Lay ``story`` out on ``spec``'s pages; the PDF bytes. Each page ends with
+    ``on_page_end`` (default: the footer naming the copy of the last :class:`CopyMarker`)."""
     out = io.BytesIO()
     width, height = spec.width_mm * mm, spec.height_mm * mm
     doc = BaseDocTemplate(
@@ -266,13 +433,14 @@ def build_a_paper(
         topPadding=0,
         bottomPadding=0,
     )
-    size = max(6.5, spec.fonts.small - 1.5)
+    if on_page_end is None:
+        on_page_end = footer(model, layout, fonts, *footer_font(spec))
     doc.addPageTemplates(
-        PageTemplate(
-            "page",
-            frames=[frame],
-            onPageEnd=footer(model, layout, fonts, size, spec.bottom_mm * mm / 2 - size / 3),
-        )
+        PageTemplate("page", frames=[frame], onPage=on_page or _nothing, onPageEnd=on_page_end)
     )
-    doc.build(story)
+    doc.build(story, canvasmaker=canvasmaker)
     return out.getvalue()
+
+
+def _nothing(canvas: Canvas, doc: Any) -> None:
+    pass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -20,6 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaFrag
 
 from kiosk_app.receipts.fonts import Fonts
 from kiosk_app.receipts.layout import TAG_RE, FontSizes, ReceiptLayout
@@ -27,7 +30,12 @@ from kiosk_app.receipts.model import ReceiptModel
 from kiosk_app.receipts.qrdraw import QRFlowable
 
 _GAP = re.compile(r" {2,}")
+_MARKUP = re.compile("[<&]")
+# text reportlab's paragraph cleaner leaves as it is: words (no whitespace, no zero-width
+# space: the characters it strips and splits on) one plain space apart
+_CLEAN = re.compile(r"[^\s\u200b]+(?: [^\s\u200b]+)*")
 REPRINT_COLOUR = colors.HexColor("#b00020")
+FOOTER_COLOUR = colors.HexColor("#444444")
 
 
 def escape(text: str) -> str:
@@ -35,14 +43,20 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+class _Escaped:
+    """``values`` as a template reads them: escaped, "" when missing. Only the placeholders a
+    template names are escaped (a receipt fills ~20 templates from ~30 values)."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+
+    def __getitem__(self, key: str) -> str:
+        return escape(self.values.get(key, ""))
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
     """The template with escaped values; a placeholder without a value prints nothing."""
-    text = template.format_map(_Blank({k: escape(v) for k, v in values.items()}))
+    text = template.format_map(_Escaped(values))
     # paragraphs collapse runs of spaces; a template's deliberate gap must survive
     return _GAP.sub(lambda m: "&nbsp;" * (len(m.group(0)) - 1) + " ", text)
 
@@ -65,8 +79,13 @@ class Styles:
     cell_head: ParagraphStyle
 
 
+@lru_cache(maxsize=16)
 def make_styles(fonts: Fonts, sizes: FontSizes, leading: float) -> Styles:
-    """The styles for ``sizes``; ``leading`` is the line height as a multiple of the size."""
+    """The styles for ``sizes``; ``leading`` is the line height as a multiple of the size.
+
+    Cached (the same objects for every receipt of a paper): their fragments are cached too,
+    see :class:`Para`. Never change a returned style; derive one (:func:`resized`).
+    """
 
     def st(name: str, size: float, bold: bool = False, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(
@@ -95,9 +114,80 @@ def make_styles(fonts: Fonts, sizes: FontSizes, leading: float) -> Styles:
     )
 
 
+@lru_cache(maxsize=64)
+def resized(style: ParagraphStyle, name: str, size: float) -> ParagraphStyle:
+    """``style`` at ``size`` (leading 1.3 × size), cached like :func:`make_styles`."""
+    return ParagraphStyle(name, parent=style, fontSize=size, leading=size * 1.3)
+
+
+class Para(Paragraph):
+    """reportlab's Paragraph with two shortcuts that leave the output exactly as it was.
+
+    - Text without markup (no ``<`` or ``&``: most receipt lines) skips reportlab's markup
+      parser, built on ``html.parser`` and the largest part of making a paragraph: its one
+      fragment is the fragment the parser makes for the style (:func:`_plain_fragment`, parsed
+      once per style) holding the text, cleaned by reportlab's own cleaner as before (unless
+      there is nothing to clean).
+    - ``wrap`` at the width it last broke the lines for returns the same size without breaking
+      them again: platypus wraps a table's cells two or three times at one width (measuring
+      the table, keeping a heading with it, drawing it), and the lines depend on the width
+      only.
+    """
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle | None = None,
+        bulletText: str | None = None,  # reportlab's names: split() passes them
+        frags: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._wrapped: tuple[float, Any, tuple[float, float]] | None = None
+        if frags is None and bulletText is None and _is_plain(text, style):
+            if not _CLEAN.fullmatch(text):  # else already clean: words one space apart
+                text = cleanBlockQuotedText(text)
+            if text:  # the parser makes no fragment at all of blank text
+                # lists of its own, as each parse makes (reportlab only reads them)
+                frags = [_plain_fragment(style).clone(text=text, link=[], us_lines=[])]
+                textTransformFrags(frags, style)
+        super().__init__(text, style, bulletText, frags, **kwargs)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # the remembered lines must still be the paragraph's own: split() deletes them when
+        # the paragraph moves on whole to the next frame
+        memo = self._wrapped
+        if memo and memo[0] == availWidth and memo[1] is getattr(self, "blPara", None):
+            return memo[2]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, getattr(self, "blPara", None), size)
+        return size
+
+
+def _is_plain(text: str | None, style: ParagraphStyle | None) -> bool:
+    """Text the parser would make one fragment of: no tag, no entity, no bullet."""
+    return (
+        bool(text)
+        and style is not None
+        and not _MARKUP.search(text)
+        and not getattr(style, "bulletText", None)
+    )
+
+
+@lru_cache(maxsize=256)
+def _plain_fragment(style: ParagraphStyle) -> ParaFrag:
+    """The fragment reportlab's parser makes of plain text in ``style`` (copied before use)."""
+    (fragment,) = Paragraph("x", style).frags
+    return fragment
+
+
 def para(template: str, values: Mapping[str, str], style: ParagraphStyle) -> Paragraph:
     """A paragraph of a wording template filled with (escaped) values."""
-    return Paragraph(fill(template, values), style)
+    return Para(fill(template, values), style)
+
+
+def text_para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph printing ``text`` as it is (no markup)."""
+    return Para(escape(text), style)
 
 
 # ------------------------------------------------------------------ header, signatures
@@ -129,22 +219,17 @@ def office_header(
         size = max(
             style.fontSize * 0.85, fit_size(plain, style.fontName, style.fontSize, left_w - 6)
         )
-        left.append(
-            Paragraph(
-                line, ParagraphStyle("agency", parent=style, fontSize=size, leading=size * 1.3)
-            )
-        )
+        left.append(Para(line, resized(style, "agency", size)))
     left.append(HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=4))
     # the national name is one line on every paper: shrink it rather than wrap it
     national = w.text("common", "national_name")
     bold = styles.header_bold
     size = fit_size(national, bold.fontName, bold.fontSize, right_w - 6)
-    national_style = ParagraphStyle("national", parent=bold, fontSize=size, leading=size * 1.3)
     right: list[Flowable] = [
-        Paragraph(escape(national), national_style),
-        Paragraph(escape(w.text("common", "national_motto")), styles.header_bold),
+        text_para(national, resized(bold, "national", size)),
+        text_para(w.text("common", "national_motto"), styles.header_bold),
         HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=4, spaceAfter=3),
-        Paragraph(escape(place_date), styles.header),
+        text_para(place_date, styles.header),
     ]
     table = Table([[left, right]], colWidths=[left_w, right_w])
     table.setStyle(
@@ -174,12 +259,12 @@ def signatures(
 ) -> Table:
     """Two signature blocks side by side (an empty ``left`` leaves its column blank)."""
     cells_l = [
-        Paragraph(escape(left), styles.bold_center),
-        Paragraph(escape(hint), styles.small_center),
+        text_para(left, styles.bold_center),
+        text_para(hint, styles.small_center),
     ]
     cells_r = [
-        Paragraph(escape(right), styles.bold_center),
-        Paragraph(escape(right_hint or hint), styles.small_center),
+        text_para(right, styles.bold_center),
+        text_para(right_hint or hint, styles.small_center),
     ]
     if not left:
         cells_l = []
@@ -202,7 +287,7 @@ def lookup_lines(model: ReceiptModel, layout: ReceiptLayout, styles: Styles) -> 
         texts.append(fill(w.text("common", "lookup"), values))
     if model.hotline:
         texts.append(fill(w.text("common", "hotline"), values))
-    return [Paragraph(" ".join(texts), styles.small)] if texts else []
+    return [Para(" ".join(texts), styles.small)] if texts else []
 
 
 def lookup_block(
@@ -220,7 +305,7 @@ def lookup_block(
         texts.append(para(w.text("common", "lookup"), values, styles.small))
     if model.hotline:
         texts.append(para(w.text("common", "hotline"), values, styles.small))
-    texts.append(Paragraph(escape(model.code), styles.small))
+    texts.append(text_para(model.code, styles.small))
     table = Table([[qr, texts]], colWidths=[qr.side + 4, width - qr.side - 4])
     table.setStyle(
         TableStyle(
@@ -235,7 +320,7 @@ def lookup_block(
 
 def reprint_mark(layout: ReceiptLayout, styles: Styles) -> Paragraph:
     """ "(Bản in lại)" in red under the title."""
-    return Paragraph(f"({escape(layout.wording.text('common', 'reprint_mark'))})", styles.mark)
+    return text_para(f"({layout.wording.text('common', 'reprint_mark')})", styles.mark)
 
 
 class CopyMarker(Flowable):
@@ -255,22 +340,38 @@ class CopyMarker(Flowable):
 def footer(
     model: ReceiptModel, layout: ReceiptLayout, fonts: Fonts, size: float, bottom: float
 ) -> Callable[[Any, Any], None]:
-    """A page-end callback writing code, copy, page within the copy and the reprint mark."""
+    """A page-end callback writing code, copy, page within the copy and the reprint mark
+    (the copy as the last :class:`CopyMarker` drawn set it)."""
 
     def draw(canvas: Any, doc: Any) -> None:
         label, first = getattr(canvas, "_motcua_copy", ("", 1))
         page = canvas.getPageNumber() - first + 1
-        page_text = layout.wording.text("common", "page").format(page=page)
-        parts = [model.code, label, page_text]
-        if model.reprint:
-            parts.append(layout.wording.text("common", "reprint_mark"))
-        canvas.saveState()
-        canvas.setFont(fonts.regular, size)
-        canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawCentredString(doc.pagesize[0] / 2, bottom, " · ".join(p for p in parts if p))
-        canvas.restoreState()
+        draw_footer(canvas, model, layout, fonts, size, (doc.pagesize[0] / 2, bottom), label, page)
 
     return draw
+
+
+def draw_footer(
+    canvas: Any,
+    model: ReceiptModel,
+    layout: ReceiptLayout,
+    fonts: Fonts,
+    size: float,
+    at: tuple[float, float],
+    label: str,
+    page: int,
+) -> None:
+    """The footer line of one page, centred on ``at``: code · copy · "Trang n" (the page within
+    the copy) · reprint mark."""
+    page_text = layout.wording.text("common", "page").format(page=page)
+    parts = [model.code, label, page_text]
+    if model.reprint:
+        parts.append(layout.wording.text("common", "reprint_mark"))
+    canvas.saveState()
+    canvas.setFont(fonts.regular, size)
+    canvas.setFillColor(FOOTER_COLOUR)
+    canvas.drawCentredString(*at, " · ".join(p for p in parts if p))
+    canvas.restoreState()
 
 
 def spacer(height_mm: float) -> Spacer:

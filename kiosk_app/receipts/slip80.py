@@ -19,7 +19,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
@@ -29,6 +28,7 @@ from kiosk_app.receipts.fonts import Fonts, register_fonts
 from kiosk_app.receipts.layout import ReceiptLayout
 from kiosk_app.receipts.model import ReceiptModel
 from kiosk_app.receipts.pdfparts import (
+    Para,
     Styles,
     escape,
     fill,
@@ -36,6 +36,7 @@ from kiosk_app.receipts.pdfparts import (
     para,
     reprint_mark,
     spacer,
+    text_para,
 )
 from kiosk_app.receipts.qrdraw import slip_qr
 
@@ -54,7 +55,7 @@ def _parts(
 
     def header() -> list[Flowable]:
         out: list[Flowable] = [
-            Paragraph(fill(t, values), styles.header_bold if b else styles.header)
+            Para(fill(t, values), styles.header_bold if b else styles.header)
             for t, b in layout.header.agency_lines
         ]
         return [
@@ -63,7 +64,7 @@ def _parts(
         ]
 
     def title() -> list[Flowable]:
-        out: list[Flowable] = [Paragraph(escape(w.text("slip80", "title")), styles.title)]
+        out: list[Flowable] = [text_para(w.text("slip80", "title"), styles.title)]
         if model.reprint:
             out.append(reprint_mark(layout, styles))
         return out
@@ -72,7 +73,7 @@ def _parts(
         return [
             para(w.text("slip80", "code"), values, styles.center),
             # the code is what the citizen reads out on the phone: biggest type on the slip
-            Paragraph(f"<b>{escape(model.code)}</b>", styles.code),
+            Para(f"<b>{escape(model.code)}</b>", styles.code),
             spacer(1),
         ]
 

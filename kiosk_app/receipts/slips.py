@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from kiosk_app.receipts.errors import ReceiptArgumentError
 from kiosk_app.receipts.fonts import register_fonts
@@ -27,7 +27,6 @@ from kiosk_app.receipts.layout import ReceiptLayout
 from kiosk_app.receipts.mau01 import build_a_paper
 from kiosk_app.receipts.model import ReceiptModel, format_datetime, nfc, parse_time
 from kiosk_app.receipts.pdfparts import (
-    escape,
     lookup_block,
     make_styles,
     office_header,
@@ -36,6 +35,7 @@ from kiosk_app.receipts.pdfparts import (
     reprint_mark,
     signatures,
     spacer,
+    text_para,
 )
 from kiosk_app.receipts.qrdraw import a_paper_qr
 
@@ -115,7 +115,7 @@ def render_slip(
         ]
 
     def title() -> list[Flowable]:
-        out: list[Flowable] = [Paragraph(escape(w.text(kind, "title")), styles.title)]
+        out: list[Flowable] = [text_para(w.text(kind, "title"), styles.title)]
         if model.reprint:
             out.append(reprint_mark(layout, styles))
         return out
@@ -126,7 +126,7 @@ def render_slip(
     def missing() -> list[Flowable]:
         out = line("missing")
         for i, item in enumerate(missing_items(extra), 1):
-            out.append(Paragraph(f"{i}. {escape(item)}", styles.body, bulletText=None))
+            out.append(text_para(f"{i}. {item}", styles.body))
         return out
 
     def reason() -> list[Flowable]:
