@@ -14,12 +14,13 @@ from typing import Any
 
 import platformdirs
 
-from kiosk_app.resources import load_yaml, resource_path
+from kiosk_app.resources import resource_path
 
 APP_NAME = "motcua-kiosk"
 DB_FILE = "kiosk.sqlite"
 ATTACHMENTS_DIR = "attachments"
-# Derived data that can always be rebuilt (the validated catalogue); safe to delete.
+# Derived data that can always be rebuilt (the validated catalogue, parsed YAML data files);
+# safe to delete (kiosk_app.core.catalog_cache).
 CACHE_DIR = "cache"
 
 
@@ -53,8 +54,12 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def demo_office() -> dict[str, Any]:
-    data = load_yaml(resource_path("demo", "office.yaml").read_text(encoding="utf-8"))
+def demo_office(cache_dir: Path | None = None) -> dict[str, Any]:
+    """The demo office's settings (``resources/demo/office.yaml``); ``cache_dir``: a kiosk's
+    cache folder where the parsed file may be kept (``catalog_cache.load_yaml_cached``)."""
+    from kiosk_app.core.catalog_cache import load_yaml_cached
+
+    data = load_yaml_cached(resource_path("demo", "office.yaml"), cache_dir)
     return {k: data[k] for k in SETTING_NAMES if k in data} | {"demo": True}
 
 

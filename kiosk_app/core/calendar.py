@@ -50,8 +50,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from kiosk_app.core.text import Text
 from kiosk_app.core.timeunits import (
     CALENDAR_DAYS,
@@ -61,7 +59,7 @@ from kiosk_app.core.timeunits import (
     WORKING_DAYS,
     ProcessingTime,
 )
-from kiosk_app.resources import load_yaml, resource_path
+from kiosk_app.resources import resource_path
 
 VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 OFF: Final = "off"
@@ -122,17 +120,21 @@ def _as_date(path: Path, where: str, value: Any) -> date:
     raise CalendarDataError(path, where, f"not a date (YYYY-MM-DD): {value!r}")
 
 
-def load_override_file(path: Path | str) -> OverrideFile:
+def load_override_file(path: Path | str, *, cache_dir: Path | None = None) -> OverrideFile:
     """Read and validate one override file; raises ``CalendarDataError`` naming the problem.
 
     Checks: ``year`` (matching a numeric file name), ``version``, ``source`` with non-empty
     ``documents`` and a ``retrieved`` date, and per entry a date inside the year, no date twice,
-    a known ``kind`` and a bilingual ``name``.
+    a known ``kind`` and a bilingual ``name``. ``cache_dir``: a kiosk's cache folder where the
+    parsed file may be kept (:func:`kiosk_app.core.catalog_cache.load_yaml_cached`, keyed by
+    the file's text); the checks run on every load either way.
     """
+    from kiosk_app.core.catalog_cache import load_yaml_cached, yaml_error
+
     path = Path(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml_cached(path, cache_dir)
+    except (OSError, yaml_error()) as exc:
         raise CalendarDataError(path, "(file)", f"cannot read: {exc}") from exc
     if not isinstance(data, Mapping):
         raise CalendarDataError(path, "(file)", "top level must be a mapping")
@@ -180,12 +182,12 @@ def load_override_file(path: Path | str) -> OverrideFile:
     return OverrideFile(path, year, str(version), dict(source), tuple(entries))
 
 
-def load_override_dir(folder: Path | str) -> list[OverrideFile]:
+def load_override_dir(folder: Path | str, *, cache_dir: Path | None = None) -> list[OverrideFile]:
     """All ``*.yaml`` files of a folder, sorted by file name (a missing folder gives none)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return [load_override_file(p) for p in sorted(folder.glob("*.yaml"))]
+    return [load_override_file(p, cache_dir=cache_dir) for p in sorted(folder.glob("*.yaml"))]
 
 
 # ----------------------------------------------------------------------------- office hours
@@ -292,11 +294,14 @@ class WorkCalendar:
         cls,
         extra_dirs: Sequence[Path | str] = (),
         office_hours: OfficeHours | None = None,
+        *,
+        cache_dir: Path | None = None,
     ) -> WorkCalendar:
-        """The shipped ``resources/calendar`` files, then each of ``extra_dirs`` in order."""
-        files = load_override_dir(resource_path("calendar"))
+        """The shipped ``resources/calendar`` files, then each of ``extra_dirs`` in order
+        (``cache_dir``: where their parsed text may be kept, see ``load_override_file``)."""
+        files = load_override_dir(resource_path("calendar"), cache_dir=cache_dir)
         for folder in extra_dirs:
-            files += load_override_dir(folder)
+            files += load_override_dir(folder, cache_dir=cache_dir)
         return cls(files, office_hours)
 
     # ------------------------------------------------------------------ days

@@ -10,6 +10,16 @@ before raising :class:`CatalogError` (one :class:`CatalogProblem` per problem: f
 problem). Nothing is cached at module level: each :func:`load_catalog` call reads the files
 again. Answers are seen through the form engine (``FormDefinition.normalize``/``compute``), so
 computed fields such as fees are defined once, in the form.
+
+Start-up (bench/startup.py): this module holds what listing the catalogue needs — ``Catalog``,
+``Procedure``, ``Field``, ``CatalogError``. The rest is imported from here as before but lives
+apart and loads on first use: the procedure parts holding compiled expressions (``FeeRule``,
+``DocumentRequirement``, ``Case``: :mod:`kiosk_app.core.catalog_parts`) and loading itself
+(``load_catalog``, ``validate_catalog``, ``engine_forms_loader``, ``ENGINE``,
+``CatalogProblem``: :mod:`kiosk_app.core.catalog_load`). The form engine
+(:mod:`kiosk_app.core.forms` and its expression language, ~35 ms of imports) and PyYAML are
+imported where first used too, so a catalogue served from the cache
+(:mod:`kiosk_app.core.catalog_cache`) lists its procedures without any of them.
 """
 
 from __future__ import annotations
@@ -17,46 +27,57 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from kiosk_app.core import expr as _expr
-from kiosk_app.core.forms import FormDefinition, default_blocks
 from kiosk_app.core.text import Text
 from kiosk_app.core.textfold import fold
 from kiosk_app.core.timeunits import ProcessingTime
 
 if TYPE_CHECKING:
-    from kiosk_app.core.catalog_check import Checker
+    from kiosk_app.core import expr as _expr
+
+    # Re-exported for type checkers; at run time __getattr__ below imports them.
+    from kiosk_app.core.catalog_load import (  # noqa: F401
+        ENGINE,
+        CatalogProblem,
+        engine_forms_loader,
+        load_catalog,
+        validate_catalog,
+    )
+    from kiosk_app.core.catalog_parts import Case, DocumentRequirement, FeeRule
+
+# Names kept importable from here, defined in the module that needs them (see the docstring).
+_PARTS = ("FeeRule", "DocumentRequirement", "Case")
+_LOADING = ("CatalogProblem", "ENGINE", "engine_forms_loader", "validate_catalog", "load_catalog")
 
 FormsLoader = Callable[[dict, str], Any]
 """``(form data, source label) -> form definition``; raises on an invalid form."""
 
-# libyaml's safe loader is ~5x faster than the pure-Python one; both build plain data only.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: the names in _PARTS and _LOADING, imported on first use (plain import
+    # statements, so that packagers see them). ``YAML_LOADER`` (libyaml's safe loader, ~5x
+    # faster than the pure-Python one; both build plain data only) likewise, so importing this
+    # module does not import yaml.
+    if name == "YAML_LOADER":
+        import yaml
+
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if name in _PARTS:
+        from kiosk_app.core import catalog_parts as module
+    elif name in _LOADING:
+        from kiosk_app.core import catalog_load as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 DOCUMENT_FORMS = ("original", "certified_copy", "photocopy")
 DOCUMENT_ACTIONS = ("submit", "present")
 FEE_TYPES = ("free", "fixed", "provincial", "computed", "expression")
 LEVELS = ("xa", "tinh", "trung_uong")
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogProblem:
-    """One problem: ``file`` relative to the root, ``field`` a path such as ``documents[2].forms``."""
-
-    file: str
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.file}: {self.field}: {self.problem}"
-            if self.field
-            else f"{self.file}: {self.problem}"
-        )
 
 
 class CatalogError(Exception):
@@ -69,6 +90,8 @@ class CatalogError(Exception):
         if len(args) == 1 and isinstance(args[0], list):
             problems = list(args[0])
         elif len(args) == 3:
+            from kiosk_app.core.catalog_load import CatalogProblem
+
             problems = [CatalogProblem(*args)]
         else:
             raise TypeError("CatalogError(problems) or CatalogError(file, field, problem)")
@@ -86,56 +109,6 @@ class CatalogError(Exception):
     @property
     def problem(self) -> str:
         return self.problems[0].problem
-
-
-@dataclass(frozen=True)
-class FeeRule:
-    """How much a procedure costs, in đồng.
-
-    ``free``: 0. ``fixed``: ``amount`` (times ``quantity`` when given). ``provincial``: set by the
-    provincial People's Council; ``amount`` is the configured (demo) figure, ``note`` says so.
-    ``computed``: the value of the form's top-level computed field ``field``. ``expression``:
-    ``expr`` evaluated over the answers.
-    """
-
-    type: str
-    amount: int = 0
-    per: Text | None = None
-    quantity: _expr.Expr | None = None
-    field: str | None = None
-    expr: _expr.Expr | None = None
-    note: Text | None = None
-
-
-@dataclass(frozen=True)
-class DocumentRequirement:
-    """One line of the document checklist; ``required`` is a bool or a compiled expression."""
-
-    id: str
-    name: Text
-    forms: tuple[str, ...]
-    count: int
-    required: bool | _expr.Expr
-    template: str | None = None
-    action: str = "submit"
-    note: Text | None = None
-
-    def is_required(self, env: Mapping[str, Any], today: date | None = None) -> bool:
-        if isinstance(self.required, bool):
-            return self.required
-        return _truthy(self.required, env, today)
-
-
-@dataclass(frozen=True)
-class Case:
-    """A trường hợp: a variant with its own time or fee, chosen by ``when`` over the answers."""
-
-    id: str
-    name: Text
-    when: _expr.Expr | None
-    processing_time: ProcessingTime | None
-    verification_time: ProcessingTime | None
-    fee: FeeRule | None
 
 
 @dataclass(frozen=True)
@@ -176,6 +149,8 @@ class Procedure:
         Without an engine form (loaded with ``forms_loader=None``, ``form`` is then the raw
         data) there is nothing to compute with: the answers are used as given.
         """
+        from kiosk_app.core.forms import FormDefinition
+
         form = self.form
         if not isinstance(form, FormDefinition):
             return dict(answers)
@@ -247,6 +222,35 @@ class Procedure:
         ]
         return {"procedure": self.code, "answers": answers, "documents": docs, "delivery": "desk"}
 
+    # A procedure served from the catalogue cache (kiosk_app.core.catalog_cache) may arrive
+    # without its ``DEFERRED_PARTS``: they stay pickled until first read, so listing the
+    # catalogue needs neither the form engine nor the expression language. The instance then
+    # holds a ``_deferred`` loader; reading a missing part asks it (thread-safe, once), after
+    # which the part is a plain instance attribute like in a freshly loaded procedure.
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails, i.e. for a part not loaded yet.
+        deferred = self.__dict__.get("_deferred")
+        if deferred is not None and name in DEFERRED_PARTS:
+            return deferred.load(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled or copied whole, as a plain procedure: deferred parts are loaded first.
+        if "_deferred" in self.__dict__:
+            for name in DEFERRED_PARTS:
+                getattr(self, name)
+        return {k: v for k, v in self.__dict__.items() if k != "_deferred"}
+
+
+DEFERRED_PARTS = ("fee", "documents", "cases", "form")
+"""The parts of a :class:`Procedure` that hold compiled expressions or the engine's form."""
+
+# ``form`` must be looked up through ``Procedure.__getattr__`` when a cached procedure has not
+# loaded it yet, so the class keeps no ``form = None`` attribute (the generated ``__init__``
+# keeps its own default; ``cases`` and the others have none at class level already).
+del Procedure.form
+
 
 @dataclass
 class Catalog:
@@ -291,14 +295,18 @@ class Catalog:
 
 
 def _evaluate(compiled: _expr.Expr, values: Mapping[str, Any], today: date | None = None) -> Any:
+    from kiosk_app.core.expr import Env
+
     # Unanswered fields read as null: names were checked against the form at load time.
-    return compiled.evaluate(_expr.Env(values.get, today=today))
+    return compiled.evaluate(Env(values.get, today=today))
 
 
 def _truthy(compiled: _expr.Expr, env: Mapping[str, Any], today: date | None = None) -> bool:
+    from kiosk_app.core.expr import ExprError
+
     try:
         return _evaluate(compiled, env, today) is True
-    except _expr.ExprError:
+    except ExprError:
         return False
 
 
@@ -311,165 +319,10 @@ def _number(
 ) -> int | float:
     if compiled is None:
         return 0
+    from kiosk_app.core.expr import ExprError
+
     try:
         value = _evaluate(compiled, env, today)
-    except _expr.ExprError:
+    except ExprError:
         return 0
     return value if _is_number(value) else 0
-
-
-# ---------------------------------------------------------------- loading
-
-
-def engine_forms_loader(forms_dir: Path | None = None, *, lists: Any = None) -> FormsLoader:
-    """A loader checking forms with the form engine (``FormDefinition.from_dict``).
-
-    Blocks come from ``forms_dir/blocks`` when given (so a province's own copy of the
-    resources is checked against its own blocks), else from the engine's default; ``lists``
-    is the engine's ListProvider (default: the shipped lists).
-    """
-
-    def blocks(name: str) -> dict:
-        path = forms_dir / "blocks" / f"{name}.yaml" if forms_dir else None
-        if path is None or not path.is_file():
-            return default_blocks(name)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506
-        if not isinstance(data, dict):
-            raise KeyError(name)
-        return data
-
-    def load(data: dict, source: str) -> Any:
-        return FormDefinition.from_dict(data, source, blocks=blocks, lists=lists)
-
-    return load
-
-
-ENGINE = "engine"
-"""Default ``forms_loader``: :func:`engine_forms_loader` over the catalogue's own forms folder."""
-
-
-def _paths(root: Path | None) -> tuple[Path, Path, Path]:
-    """(label base, procedures dir, forms dir) for a resources root or a procedures folder."""
-    if root is None:
-        from kiosk_app.resources import resource_root
-
-        root = resource_root()
-    root = Path(root)
-    if (root / "catalog.yaml").is_file() and not (root / "procedures").is_dir():
-        return root.parent, root, root.parent / "forms"
-    return root, root / "procedures", root / "forms"
-
-
-def validate_catalog(
-    root: Path | None = None, *, forms_loader: FormsLoader | str | None = ENGINE
-) -> list[CatalogProblem]:
-    """Every problem of the catalogue under ``root`` (empty list when it is valid)."""
-    _catalog, problems = _load(root, forms_loader)
-    return problems
-
-
-def load_catalog(
-    root: Path | None = None, *, forms_loader: FormsLoader | str | None = ENGINE
-) -> Catalog:
-    """Load and validate the catalogue under ``root`` (default: the shipped resources).
-
-    ``forms_loader`` validates each referenced form: ``(data, source) -> definition``, raising
-    on an invalid form; default: the form engine with this root's blocks and the shipped lists;
-    ``None`` skips engine validation (the form file must still exist and parse).
-    Raises :class:`CatalogError` listing every problem of every file.
-    """
-    catalog, problems = _load(root, forms_loader)
-    if problems:
-        raise CatalogError(problems)
-    assert catalog is not None
-    return catalog
-
-
-def _load(
-    root: Path | None, forms_loader: FormsLoader | str | None
-) -> tuple[Catalog | None, list[CatalogProblem]]:
-    base, proc_dir, forms_dir = _paths(root)
-    if forms_loader == ENGINE:
-        forms_loader = engine_forms_loader(forms_dir)
-    # catalog_check builds this module's objects, so it can only be imported once they exist.
-    from kiosk_app.core.catalog_check import Checker
-
-    checker = Checker(base)
-    catalog = None
-    cat_file = proc_dir / "catalog.yaml"
-    head = checker.read_yaml(cat_file)
-    if head is not None:
-        catalog = checker.catalog_head(cat_file, head)
-    known_fields = catalog.fields if catalog else {}
-    procedures: dict[str, Procedure] = {}
-    forms_cache: dict[str, tuple[dict, Any] | None] = {}
-    files = sorted(p for p in proc_dir.glob("*.yaml") if p.name != "catalog.yaml")
-    if not files and proc_dir.is_dir():
-        checker.add(proc_dir, "", "no procedure files (*.yaml)")
-    for path in files:
-        data = checker.read_yaml(path)
-        if data is None:
-            continue
-        proc = checker.procedure(path, data, known_fields)
-        if proc is None:
-            continue
-        if proc.code in procedures:
-            checker.add(
-                path, "code", f"duplicate code {proc.code!r} (also in {procedures[proc.code].file})"
-            )
-            continue
-        for i, doc in enumerate(proc.documents):
-            if doc.template and not (forms_dir / f"{doc.template}.yaml").is_file():
-                checker.add(path, f"documents[{i}].template", f"unknown form {doc.template!r}")
-        loaded = _load_form(checker, path, proc.form_id, forms_dir, forms_loader, forms_cache)
-        if loaded is not None:
-            checker.check_form_refs(path, proc, loaded[0])
-            object.__setattr__(proc, "form", loaded[1])
-        procedures[proc.code] = proc
-    if catalog is None or checker.problems:
-        return None, checker.problems
-    catalog.procedures = procedures
-    return catalog, []
-
-
-def _load_form(
-    checker: Checker,
-    proc_path: Path,
-    form_id: str,
-    forms_dir: Path,
-    forms_loader: FormsLoader | None,
-    cache: dict[str, tuple[dict, Any] | None],
-) -> tuple[dict, Any] | None:
-    if form_id in cache:
-        return cache[form_id]
-    form_path = forms_dir / f"{form_id}.yaml"
-    result = None
-    if not form_path.is_file():
-        checker.add(proc_path, "form", f"unknown form {form_id!r} (no forms/{form_id}.yaml)")
-    else:
-        data = checker.read_yaml(form_path)
-        if data is not None:
-            result = (data, data)
-            if forms_loader is not None:
-                try:
-                    result = (data, forms_loader(data, checker.label(form_path)))
-                except Exception as exc:  # noqa: BLE001 - any engine error becomes a problem entry
-                    checker.problems.extend(_form_problems(exc, checker.label(form_path)))
-                    result = None
-    cache[form_id] = result
-    return result
-
-
-def _form_problems(exc: Exception, label: str) -> list[CatalogProblem]:
-    """The engine's error(s) as problems; ``FormDefinitionError`` carries source/path/problem."""
-    errors = getattr(exc, "problems", None) or getattr(exc, "errors", None)
-    found = errors if isinstance(errors, list) and errors else [exc]
-    out = []
-    for err in found:
-        if hasattr(err, "field_path") and hasattr(err, "problem"):
-            out.append(
-                CatalogProblem(getattr(err, "source", "") or label, err.field_path, err.problem)
-            )
-        else:
-            out.append(CatalogProblem(label, "", f"{type(err).__name__}: {err}"))
-    return out

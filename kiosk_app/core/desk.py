@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from kiosk_app.config import SETTINGS, demo_office
-from kiosk_app.core import admin_units
 from kiosk_app.core.codes import CodeError, check_agency_id
 from kiosk_app.core.dossier import Lifecycle, Transition, lifecycle
 from kiosk_app.core.intake import VN_TZ, Intake
@@ -227,6 +226,8 @@ def validate_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         out["agency_id"] = check_agency_id(str(values.get("agency_id") or ""))
     except CodeError as exc:
         issues["agency_id"] = str(exc)
+    from kiosk_app.core import admin_units  # the unit tables: not needed to paint the desk
+
     commune_code = str(values.get("commune_code") or "").strip()
     commune = admin_units.commune(commune_code) if commune_code.isdigit() else None
     if commune is None:
@@ -340,6 +341,8 @@ def format_value(
 
 def format_address(value: Mapping[str, Any]) -> str:
     """``{province, commune, detail, legacy}`` as "detail, commune, province"."""
+    from kiosk_app.core import admin_units  # the unit tables: not needed to paint the desk
+
     parts = [str(value.get("detail") or "").strip()]
     commune = admin_units.commune(value["commune"]) if value.get("commune") else None
     province = admin_units.province(value["province"]) if value.get("province") else None

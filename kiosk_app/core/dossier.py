@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from kiosk_app.resources import load_yaml, resource_path
+from kiosk_app.resources import resource_path
 
 ORIGINS = ("commune", "province")
 
@@ -68,12 +66,20 @@ class Lifecycle:
         )
 
 
-def load_lifecycle(path: Path | None = None) -> Lifecycle:
+def load_lifecycle(path: Path | None = None, *, cache_dir: Path | None = None) -> Lifecycle:
+    """The lifecycle in ``path`` (default: the shipped one), checked; LifecycleError if bad.
+
+    ``cache_dir``: a kiosk's cache folder where the parsed file may be kept
+    (:func:`kiosk_app.core.catalog_cache.load_yaml_cached`: start-up then needs no YAML parser);
+    the checks run on every load either way.
+    """
+    from kiosk_app.core.catalog_cache import load_yaml_cached, yaml_error
+
     path = path or resource_path("lifecycle", "statuses.yaml")
     name = path.name
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml_cached(path, cache_dir)
+    except (OSError, yaml_error()) as exc:
         raise LifecycleError(f"{name}: cannot read: {exc}") from exc
     if not isinstance(data, dict) or "statuses" not in data or "transitions" not in data:
         raise LifecycleError(f"{name}: needs 'statuses' and 'transitions'")

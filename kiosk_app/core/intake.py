@@ -15,20 +15,23 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
-
-import uuid6
+from typing import TYPE_CHECKING, Any
 
 from kiosk_app.config import Office
-from kiosk_app.core import applicant as applicant_mod
-from kiosk_app.core.catalog import Catalog, Procedure
 from kiosk_app.core.codes import check_agency_id, check_slot, format_code
 from kiosk_app.core.dossier import ACCEPTED, SUBMITTED, Lifecycle, lifecycle
-from kiosk_app.store import audit, drafts, outbox
 from kiosk_app.store import dossiers as rows
-from kiosk_app.store.attachments import AttachmentStore
-from kiosk_app.store.codes import allocate_seq
+from kiosk_app.store import drafts
 from kiosk_app.store.db import Store
+
+if TYPE_CHECKING:
+    from kiosk_app.core.catalog import Catalog, Procedure
+    from kiosk_app.store.attachments import AttachmentStore
+
+# Start-up (bench/startup.py): the clerk desk imports this module to paint its start screen,
+# so what only a submission, a transition or a prefill needs (uuid6, which imports
+# importlib.metadata; the audit, outbox and code-counter tables; the applicant helpers) is
+# imported in those use-cases.
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 CHANNELS = ("desk", "kiosk", "backentry")
@@ -96,13 +99,28 @@ class Intake:
     ) -> None:
         self.store = store
         self.catalog = catalog
-        self.calendar = calendar
+        self._calendar = calendar
         self.office = office
         self.files = files
         self.clock = clock
         self.states = states or lifecycle()
         check_agency_id(office.agency_id)
         check_slot(office.device_slot)
+
+    @property
+    def calendar(self) -> Any:
+        """The working-day calendar (appointments). Given as a zero-argument function instead
+        (the kiosk does: ``bootstrap.Kiosk`` builds its calendar on first use), the function
+        is called the first time an appointment needs it, on whichever thread that is; it
+        must be thread-safe and return the same calendar each time."""
+        cal = self._calendar
+        if not hasattr(cal, "appointment") and callable(cal):
+            cal = self._calendar = cal()
+        return cal
+
+    @calendar.setter
+    def calendar(self, value: Any) -> None:
+        self._calendar = value
 
     # -------------------------------------------------------------- drafts
     def procedure(self, code: str) -> Procedure:
@@ -116,6 +134,8 @@ class Intake:
     ) -> str:
         self.procedure(procedure_code)
         self._check_channel(channel)
+        import uuid6
+
         draft_id = str(uuid6.uuid7())
         at = self.clock().isoformat()
         with self.store.write() as db:
@@ -212,6 +232,12 @@ class Intake:
         ``backentry``); otherwise the receipt time is the clock's, never earlier than the last
         submission's (a clock set back must not make codes or times go backwards).
         """
+        import uuid6
+
+        from kiosk_app.core import applicant as applicant_mod
+        from kiosk_app.store import audit, outbox
+        from kiosk_app.store.codes import allocate_seq
+
         proc = self.procedure(procedure_code)
         self._check_channel(channel)
         if delivery not in ("desk", "post"):
@@ -447,6 +473,8 @@ class Intake:
         if not earlier:
             return None
         proc = self.catalog.procedures.get(earlier[0]["procedure_code"])
+        from kiosk_app.core import applicant as applicant_mod
+
         return applicant_mod.person_block(proc.form if proc else None, earlier[0]["answers"])
 
     def due(self, before: datetime) -> list[dict[str, Any]]:
@@ -470,6 +498,8 @@ class Intake:
         data: Mapping[str, Any] | None = None,
     ) -> None:
         """Move a dossier to ``to_status`` if the lifecycle allows it; recorded as an event."""
+        from kiosk_app.store import audit, outbox
+
         at = self.clock().isoformat()
         with self.store.write() as db:
             d = rows.get(db, code=code)

@@ -39,7 +39,11 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        # execute_plugins=False: sqlite-utils would otherwise scan every installed
+        # distribution's entry points for its plugins on the first Database (importing
+        # importlib.metadata: ~25 ms of the desk's start-up, bench/startup.py); the kiosk's
+        # store uses none, and must not change with whatever else is installed beside it.
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
 
     @contextmanager

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import sqlite_utils
-import uuid6
 
 from kiosk_app.core.textfold import fold
 
@@ -33,6 +32,8 @@ def insert_dossier(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 def insert_documents(
     db: sqlite_utils.Database, dossier_id: str, docs: list[dict[str, Any]]
 ) -> None:
+    import uuid6  # on first use: it imports importlib.metadata (start-up time)
+
     for pos, doc in enumerate(docs):
         db.execute(
             "INSERT INTO dossier_documents (id, dossier_id, requirement_id, name, form, count, "
@@ -84,6 +85,8 @@ def add_event(
     to_status: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> str:
+    import uuid6  # on first use: it imports importlib.metadata (start-up time)
+
     event_id = str(uuid6.uuid7())
     db.execute(
         "INSERT INTO events (id, dossier_id, kind, from_status, to_status, at, actor, origin, "

@@ -6,13 +6,14 @@ import json
 from typing import Any
 
 import sqlite_utils
-import uuid6
 
 
 def enqueue(
     db: sqlite_utils.Database, *, kind: str, entity_id: str, payload: dict[str, Any], at: str
 ) -> str:
     """Add an event inside the caller's write transaction; its id is the idempotency key."""
+    import uuid6  # on first use: it imports importlib.metadata (start-up time)
+
     event_id = str(uuid6.uuid7())
     db.execute(
         "INSERT INTO outbox (id, kind, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -24,6 +24,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-ops")
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def run(
@@ -66,5 +67,11 @@ class TaskRunner(QObject):
         QCoreApplication.processEvents()
         return self._pending == 0
 
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`shutdown`: deferred work (timers) must not queue any more."""
+        return self._closed
+
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True)

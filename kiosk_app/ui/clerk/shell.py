@@ -127,7 +127,13 @@ class ClerkShell(QMainWindow):
         self.show_start()
         # After the start screen's own queries (the runner is FIFO): import what the first
         # dossier needs on the worker, so the clerk's first Ctrl+N does not freeze the desk.
-        self.runner.run(warm_up, lambda _: self._warm_up_gui(), lambda _exc: None)
+        # Queued a moment after the first paint: imports on the worker still hold the GIL in
+        # slices, and the first paint is what a clerk waits for (bench/startup.py).
+        QTimer.singleShot(300, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        if shiboken6.isValid(self) and not getattr(self.runner, "closed", False):
+            self.runner.run(warm_up, lambda _: self._warm_up_gui(), lambda _exc: None)
 
     def _warm_up_gui(self) -> None:
         """GUI-thread warm-up while the desk idles, one short piece per event-loop turn: Qt's
