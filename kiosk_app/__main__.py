@@ -48,11 +48,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=default_lang(),
         help="interface language (default: $MOTCUA_LANG, else vi)",
     )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="self-service kiosk mode: full screen, touch, for citizens (staff leave with the PIN)",
+    )
+    parser.add_argument(
+        "--orientation",
+        choices=("auto", "portrait", "landscape"),
+        default="auto",
+        help="kiosk screen layout (default: from the screen's shape)",
+    )
     args = parser.parse_args(argv)
     reason = no_screen_reason()
     if reason:
         print(reason, file=sys.stderr)
         return 3
+    if args.kiosk:
+        # The on-screen keyboard is an input method Qt picks when the application starts.
+        from kiosk_app.ui.kiosk import prepare_environment
+
+        prepare_environment()
     from kiosk_app.app import run
 
     return run(args)

@@ -59,8 +59,14 @@ def run(args: argparse.Namespace) -> int:
     # Syncs in the background while the desk is open (the province's link comes and goes);
     # a PC that never enrolled just shows so on the start screen.
     worker = SyncWorker(kiosk)
-    window = build_window(kiosk, app, lang, sync_worker=worker)
-    window.show()
+    if getattr(args, "kiosk", False):
+        from kiosk_app.ui.kiosk.shell import build_kiosk_window
+
+        window = build_kiosk_window(kiosk, app, orientation=args.orientation, lang=lang)
+        window.show_kiosk()
+    else:
+        window = build_window(kiosk, app, lang, sync_worker=worker)
+        window.show()
     worker.start()
     if args.screenshot:
 

@@ -254,3 +254,24 @@ def _v3(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@migration(4, "ratings: citizens' 5-level satisfaction ratings (kiosk issue)")
+def _v4_ratings(db: sqlite_utils.Database) -> None:
+    # Anonymous on purpose: the office, the device and, when rated right after a submission,
+    # the dossier code — never a person. Synced as outbox events of kind "rating.submitted".
+    db.executescript(
+        """
+        CREATE TABLE ratings (
+            id TEXT PRIMARY KEY,             -- UUIDv7, the sync idempotency key
+            at TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),  -- 5 = rất hài lòng
+            reasons TEXT NOT NULL DEFAULT '[]',                     -- JSON list of codes
+            dossier_code TEXT,
+            channel TEXT NOT NULL,           -- kiosk | desk
+            agency_id TEXT NOT NULL,
+            device_slot INTEGER NOT NULL
+        );
+        CREATE INDEX ratings_at ON ratings(at);
+        """
+    )

@@ -41,6 +41,25 @@
     </message>
 </context>
 <context>
+    <name>AdminFlow</name>
+    <message>
+        <source>Dành cho cán bộ: nhập mã PIN quản trị</source>
+        <translation>Staff only: enter the admin PIN</translation>
+    </message>
+    <message>
+        <source>Thoát chế độ kiosk</source>
+        <translation>Leave kiosk mode</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>Sai mã PIN.</source>
+        <translation>Wrong PIN.</translation>
+    </message>
+</context>
+<context>
     <name>ApplicantPage</name>
     <message>
         <source>Người nộp hồ sơ</source>
@@ -146,6 +165,101 @@
     <message>
         <source>ảnh trống</source>
         <translation>empty picture</translation>
+    </message>
+</context>
+<context>
+    <name>CheckFlow</name>
+    <message>
+        <source>Nhập mã hồ sơ in trên phiếu</source>
+        <translation>Enter the dossier code printed on your slip</translation>
+    </message>
+    <message>
+        <source>Chỉ cần phần cuối, ví dụ 250312-1001. Hoặc đưa mã QR trên phiếu vào máy quét.</source>
+        <translation>Only the last part is needed, for example 250312-1001. Or hold the QR code on your slip under the scanner.</translation>
+    </message>
+    <message>
+        <source>Hãy nhập mã hồ sơ.</source>
+        <translation>Please enter the dossier code.</translation>
+    </message>
+    <message>
+        <source>Không đọc được mã QR này. Hãy thử lại hoặc nhập mã hồ sơ.</source>
+        <translation>This QR code could not be read. Please try again or enter the dossier code.</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ chưa đúng. Ví dụ đúng: 250312-1001.</source>
+        <translation>This dossier code is not right. Example: 250312-1001.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy hồ sơ %1. Hãy kiểm tra lại mã trên phiếu.</source>
+        <translation>Dossier %1 was not found. Please check the code on your slip.</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ: %1</source>
+        <translation>Dossier code: %1</translation>
+    </message>
+    <message>
+        <source>Nộp lúc: %1</source>
+        <translation>Submitted: %1</translation>
+    </message>
+    <message>
+        <source>Hẹn trả kết quả: %1</source>
+        <translation>Results ready: %1</translation>
+    </message>
+    <message>
+        <source>Hồ sơ %1</source>
+        <translation>Dossier: %1</translation>
+    </message>
+    <message>
+        <source>Mời bạn mang giấy tờ đến quầy một cửa để cán bộ kiểm tra và hẹn ngày.</source>
+        <translation>Please bring your papers to the one-stop desk. Staff will check them and give you a date.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã được tiếp nhận. Mời bạn quay lại đúng ngày hẹn.</source>
+        <translation>Your dossier has been received. Please come back on the appointment date.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đang được giải quyết. Mời bạn quay lại đúng ngày hẹn.</source>
+        <translation>Your dossier is being processed. Please come back on the appointment date.</translation>
+    </message>
+    <message>
+        <source>Cần bổ sung giấy tờ: mời bạn đến quầy một cửa để được hướng dẫn.</source>
+        <translation>More papers are needed: please go to the one-stop desk for help.</translation>
+    </message>
+    <message>
+        <source>Cần nộp phí, lệ phí: mời bạn đến quầy một cửa.</source>
+        <translation>Fees must be paid: please go to the one-stop desk.</translation>
+    </message>
+    <message>
+        <source>Đã có kết quả. Mời bạn mang phiếu và giấy tờ tùy thân đến nhận.</source>
+        <translation>The result is ready. Please bring your slip and your ID to collect it.</translation>
+    </message>
+    <message>
+        <source>Kết quả đã được trả.</source>
+        <translation>The result has been handed over.</translation>
+    </message>
+    <message>
+        <source>Mời bạn hỏi cán bộ ở quầy một cửa.</source>
+        <translation>Please ask the staff at the one-stop desk.</translation>
+    </message>
+    <message>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Check a dossier</translation>
+    </message>
+    <message>
+        <source>Tra cứu →</source>
+        <translation>Check →</translation>
+    </message>
+    <message>
+        <source>Tình trạng hồ sơ</source>
+        <translation>Dossier status</translation>
+    </message>
+    <message>
+        <source>Xong</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Nhập mã hồ sơ in trên phiếu, hoặc đưa mã QR trên phiếu vào máy quét.</source>
+        <translation>Enter the dossier code printed on your slip, or hold the QR code on your slip under the scanner.</translation>
     </message>
 </context>
 <context>
@@ -422,6 +536,25 @@
     </message>
 </context>
 <context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>Bạn còn ở đây không?</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <source>Tôi vẫn đang dùng</source>
+        <translation>I am still here</translation>
+    </message>
+    <message>
+        <source>Nếu không ai chạm vào màn hình, mọi thông tin đã nhập sẽ bị xóa sau:</source>
+        <translation>If no one touches the screen, everything you entered will be erased in:</translation>
+    </message>
+    <message>
+        <source>%1 giây</source>
+        <translation>%1 seconds</translation>
+    </message>
+</context>
+<context>
     <name>IntakeWizard</name>
     <message>
         <source>Chưa lưu được bản nháp: %1</source>
@@ -514,6 +647,272 @@
     <message>
         <source>Nơi trả kết quả</source>
         <translation>Where to collect the result</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPad</name>
+    <message>
+        <source>⌫ Xóa</source>
+        <translation>⌫ Delete</translation>
+    </message>
+    <message>
+        <source>Xóa hết</source>
+        <translation>Clear all</translation>
+    </message>
+    <message>
+        <source>ABC</source>
+        <translation>ABC</translation>
+    </message>
+    <message>
+        <source>123</source>
+        <translation>123</translation>
+    </message>
+</context>
+<context>
+    <name>KioskPlain</name>
+    <message>
+        <source>Làm giấy khai sinh cho con</source>
+        <translation>Get a birth certificate for your child</translation>
+    </message>
+    <message>
+        <source>Đăng ký kết hôn</source>
+        <translation>Register a marriage</translation>
+    </message>
+    <message>
+        <source>Báo tử cho người đã mất (khai tử)</source>
+        <translation>Report a death (death registration)</translation>
+    </message>
+    <message>
+        <source>Xin giấy xác nhận độc thân (tình trạng hôn nhân)</source>
+        <translation>Get a certificate that you are single (marital status)</translation>
+    </message>
+    <message>
+        <source>Chứng thực bản sao giấy tờ (sao y)</source>
+        <translation>Certify copies of papers (true copies)</translation>
+    </message>
+    <message>
+        <source>Chứng thực chữ ký</source>
+        <translation>Certify a signature</translation>
+    </message>
+    <message>
+        <source>Sửa, thay đổi thông tin hộ tịch (tên, ngày sinh…)</source>
+        <translation>Correct or change civil records (name, date of birth…)</translation>
+    </message>
+    <message>
+        <source>Xin bản sao giấy khai sinh, kết hôn… (trích lục)</source>
+        <translation>Get a copy of a birth or marriage certificate… (extract)</translation>
+    </message>
+    <message>
+        <source>Đăng ký nhận cha, mẹ, con</source>
+        <translation>Register a parent or child (recognition)</translation>
+    </message>
+    <message>
+        <source>Miễn phí</source>
+        <translation>Free</translation>
+    </message>
+    <message>
+        <source>Cán bộ sẽ báo khi nhận hồ sơ</source>
+        <translation>Staff will tell you when they receive your dossier</translation>
+    </message>
+    <message>
+        <source>bản</source>
+        <translation>copy(ies)</translation>
+    </message>
+    <message>
+        <source>(mang theo để cán bộ xem, không nộp)</source>
+        <translation>(bring it to show staff, you keep it)</translation>
+    </message>
+    <message>
+        <source>(nếu có)</source>
+        <translation>(if you have it)</translation>
+    </message>
+    <message>
+        <source>(tùy trường hợp)</source>
+        <translation>(in some cases)</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Chữ to</source>
+        <translation>Large text</translation>
+    </message>
+    <message>
+        <source>Đọc to</source>
+        <translation>Read aloud</translation>
+    </message>
+    <message>
+        <source>← Quay lại</source>
+        <translation>← Back</translation>
+    </message>
+    <message>
+        <source>Làm lại từ đầu</source>
+        <translation>Start over</translation>
+    </message>
+    <message>
+        <source>Tiếp →</source>
+        <translation>Next →</translation>
+    </message>
+    <message>
+        <source>Bước %1 / %2</source>
+        <translation>Step %1 / %2</translation>
+    </message>
+    <message>
+        <source>Bạn còn ở đây không? Chạm vào màn hình để tiếp tục.</source>
+        <translation>Are you still there? Touch the screen to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>LearnFlow</name>
+    <message>
+        <source>In danh sách này</source>
+        <translation>Print this list</translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần mang</source>
+        <translation>Papers to bring</translation>
+    </message>
+    <message>
+        <source>Thời gian giải quyết</source>
+        <translation>Processing time</translation>
+    </message>
+    <message>
+        <source>Lệ phí</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>Đang in…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>Đã in xong. Mời bạn lấy phiếu ở khe máy in.</source>
+        <translation>Printed. Please take the paper from the printer slot.</translation>
+    </message>
+    <message>
+        <source>Không in được: %1. Bạn có thể chụp ảnh màn hình này.</source>
+        <translation>Could not print: %1. You can take a photo of this screen.</translation>
+    </message>
+    <message>
+        <source>Tìm hiểu thủ tục: chọn việc bạn cần làm</source>
+        <translation>Learn about a procedure: choose what you need to do</translation>
+    </message>
+    <message>
+        <source>Cần chuẩn bị gì?</source>
+        <translation>What do you need?</translation>
+    </message>
+    <message>
+        <source>Nộp hồ sơ này →</source>
+        <translation>Submit this dossier →</translation>
+    </message>
+    <message>
+        <source>Hãy chạm vào việc bạn cần làm để xem cần mang giấy tờ gì.</source>
+        <translation>Touch what you need to do to see which papers to bring.</translation>
+    </message>
+</context>
+<context>
+    <name>ListChoiceEditor</name>
+    <message>
+        <source>Gõ vài chữ để tìm…</source>
+        <translation>Type a few letters to search…</translation>
+    </message>
+</context>
+<context>
+    <name>RateFlow</name>
+    <message>
+        <source>Rất hài lòng</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>Hài lòng</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Bình thường</source>
+        <translation>Neutral</translation>
+    </message>
+    <message>
+        <source>Không hài lòng</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>Rất không hài lòng</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>Bạn có hài lòng với dịch vụ hôm nay không?</source>
+        <translation>Are you happy with our service today?</translation>
+    </message>
+    <message>
+        <source>Vì sao? (chọn nếu muốn, không bắt buộc)</source>
+        <translation>Why? (choose if you like, not required)</translation>
+    </message>
+    <message>
+        <source>Cán bộ tận tình, chu đáo</source>
+        <translation>Staff were helpful and caring</translation>
+    </message>
+    <message>
+        <source>Nhanh, đúng hẹn</source>
+        <translation>Fast, on time</translation>
+    </message>
+    <message>
+        <source>Máy dễ dùng</source>
+        <translation>Kiosk was easy to use</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn dễ hiểu</source>
+        <translation>Instructions were clear</translation>
+    </message>
+    <message>
+        <source>Phải chờ lâu</source>
+        <translation>Long wait</translation>
+    </message>
+    <message>
+        <source>Thủ tục khó hiểu, nhiều giấy tờ</source>
+        <translation>Procedure was confusing, too many papers</translation>
+    </message>
+    <message>
+        <source>Máy khó dùng</source>
+        <translation>Kiosk was hard to use</translation>
+    </message>
+    <message>
+        <source>Phí, lệ phí chưa rõ</source>
+        <translation>Fees were unclear</translation>
+    </message>
+    <message>
+        <source>Thái độ cán bộ chưa tốt</source>
+        <translation>Staff were not polite</translation>
+    </message>
+    <message>
+        <source>Cảm ơn bạn đã đánh giá!</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <source>Ý kiến của bạn giúp xã phục vụ tốt hơn.</source>
+        <translation>Your opinion helps the commune serve you better.</translation>
+    </message>
+    <message>
+        <source>Đánh giá sự hài lòng</source>
+        <translation>Rate our service</translation>
+    </message>
+    <message>
+        <source>Gửi đánh giá ✓</source>
+        <translation>Send rating ✓</translation>
+    </message>
+    <message>
+        <source>Cảm ơn</source>
+        <translation>Thank you</translation>
+    </message>
+    <message>
+        <source>Xong</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Bạn có hài lòng với dịch vụ hôm nay không? Rất hài lòng, hài lòng, bình thường, không hài lòng, hay rất không hài lòng?</source>
+        <translation>Are you happy with our service today? Very satisfied, satisfied, neutral, dissatisfied, or very dissatisfied?</translation>
+    </message>
+    <message>
+        <source>Vì sao? Chọn lý do nếu muốn, rồi bấm Gửi đánh giá.</source>
+        <translation>Why? Choose a reason if you like, then press Send rating.</translation>
     </message>
 </context>
 <context>
@@ -703,6 +1102,10 @@
         <translation>Unfinished dossiers</translation>
     </message>
     <message>
+        <source>Nộp tại kiosk — chờ kiểm tra giấy tờ</source>
+        <translation>Submitted at the kiosk — papers to check</translation>
+    </message>
+    <message>
         <source>Đến hạn hôm nay / quá hạn</source>
         <translation>Due today / overdue</translation>
     </message>
@@ -747,12 +1150,107 @@
         <translation>Due today / overdue ({n})</translation>
     </message>
     <message>
+        <source>Không có hồ sơ nộp tại kiosk đang chờ</source>
+        <translation>No kiosk dossiers waiting</translation>
+    </message>
+    <message>
+        <source>Nộp tại kiosk — chờ kiểm tra giấy tờ ({n})</source>
+        <translation>Submitted at the kiosk — papers to check ({n})</translation>
+    </message>
+    <message>
         <source>Chưa tiếp nhận hồ sơ nào hôm nay</source>
         <translation>No dossiers received today</translation>
     </message>
     <message>
         <source>Tiếp nhận hôm nay ({n})</source>
         <translation>Received today ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>SubmitFlow</name>
+    <message>
+        <source>Về: %1</source>
+        <translation>About: %1</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc: nếu không có, bấm “Tiếp”.</source>
+        <translation>Not required: if you don't have it, press “Next”.</translation>
+    </message>
+    <message>
+        <source>Có thẻ căn cước gắn chip? Đưa mã QR trên thẻ vào máy quét.</source>
+        <translation>Have a chip ID card? Hold the QR code on the card under the scanner.</translation>
+    </message>
+    <message>
+        <source>Mang theo các giấy tờ sau đến quầy một cửa:</source>
+        <translation>Bring these papers to the one-stop desk:</translation>
+    </message>
+    <message>
+        <source>Cán bộ sẽ kiểm tra giấy tờ rồi hẹn ngày trả kết quả.</source>
+        <translation>Staff will check your papers and give you a date for the result.</translation>
+    </message>
+    <message>
+        <source>Xem lại trước khi gửi</source>
+        <translation>Check before sending</translation>
+    </message>
+    <message>
+        <source>Lệ phí</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>Đã gửi hồ sơ. Mã hồ sơ của bạn:</source>
+        <translation>Dossier sent. Your dossier code:</translation>
+    </message>
+    <message>
+        <source>Đang in phiếu…</source>
+        <translation>Printing your slip…</translation>
+    </message>
+    <message>
+        <source>Mời bạn mang phiếu và giấy tờ đến quầy một cửa. Cán bộ kiểm tra giấy tờ rồi hẹn ngày trả kết quả.</source>
+        <translation>Please bring your slip and papers to the one-stop desk. Staff will check your papers and give you a date for the result.</translation>
+    </message>
+    <message>
+        <source>Đánh giá sự hài lòng</source>
+        <translation>Rate our service</translation>
+    </message>
+    <message>
+        <source>Đã in phiếu. Mời bạn lấy phiếu ở khe máy in.</source>
+        <translation>Slip printed. Please take it from the printer slot.</translation>
+    </message>
+    <message>
+        <source>Máy in chưa in được phiếu (%1). Hãy ghi lại mã hồ sơ ở trên, hoặc nhờ cán bộ in lại phiếu.</source>
+        <translation>The printer could not print your slip (%1). Please write down the dossier code above, or ask staff to print the slip again.</translation>
+    </message>
+    <message>
+        <source>Đã đọc thẻ căn cước.</source>
+        <translation>ID card read.</translation>
+    </message>
+    <message>
+        <source>Nộp hồ sơ: chọn việc bạn cần làm</source>
+        <translation>Submit a dossier: choose what you need to do</translation>
+    </message>
+    <message>
+        <source>Tiếp →</source>
+        <translation>Next →</translation>
+    </message>
+    <message>
+        <source>Gửi hồ sơ ✓</source>
+        <translation>Send dossier ✓</translation>
+    </message>
+    <message>
+        <source>Xong</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Hãy chạm vào việc bạn cần làm.</source>
+        <translation>Touch what you need to do.</translation>
+    </message>
+    <message>
+        <source>Xem lại thông tin. Nếu đúng, bấm Gửi hồ sơ.</source>
+        <translation>Check your information. If it is right, press Send dossier.</translation>
+    </message>
+    <message>
+        <source>Đã gửi hồ sơ. Mã hồ sơ của bạn là %1.</source>
+        <translation>Dossier sent. Your dossier code is %1.</translation>
     </message>
 </context>
 <context>
@@ -787,6 +1285,57 @@
     </message>
 </context>
 <context>
+    <name>WelcomeScreen</name>
+    <message>
+        <source>Xin chào! Bạn cần làm gì?</source>
+        <translation>Hello! What do you need to do?</translation>
+    </message>
+    <message>
+        <source>Chạm vào một ô bên dưới. Bấm nút “Đọc to” ở trên để nghe hướng dẫn.</source>
+        <translation>Touch a box below. Press the “Read aloud” button at the top to hear the instructions.</translation>
+    </message>
+    <message>
+        <source>Nộp hồ sơ</source>
+        <translation>Submit a dossier</translation>
+    </message>
+    <message>
+        <source>Khai thông tin, in phiếu hẹn</source>
+        <translation>Fill in your details, print an appointment slip</translation>
+    </message>
+    <message>
+        <source>Tìm hiểu thủ tục</source>
+        <translation>Learn about procedures</translation>
+    </message>
+    <message>
+        <source>Cần giấy tờ gì, bao lâu, bao nhiêu tiền</source>
+        <translation>Which papers, how long, how much</translation>
+    </message>
+    <message>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Check a dossier</translation>
+    </message>
+    <message>
+        <source>Xem hồ sơ đã nộp đến đâu</source>
+        <translation>See how your dossier is going</translation>
+    </message>
+    <message>
+        <source>Đánh giá</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Bạn có hài lòng không?</source>
+        <translation>Are you happy with us?</translation>
+    </message>
+    <message>
+        <source>Cần giúp? Gọi %1 hoặc hỏi cán bộ ở quầy.</source>
+        <translation>Need help? Call %1 or ask the staff at the desk.</translation>
+    </message>
+    <message>
+        <source>Xin chào! Bạn cần làm gì? Nộp hồ sơ. Tìm hiểu thủ tục. Tra cứu hồ sơ. Hoặc đánh giá.</source>
+        <translation>Hello! What do you need to do? Submit a dossier. Learn about procedures. Check a dossier. Or rate our service.</translation>
+    </message>
+</context>
+<context>
     <name>WizardNavigation</name>
     <message>
         <source>Thông tin người nộp còn lỗi</source>
@@ -799,6 +1348,17 @@
     <message>
         <source>Còn %1 giấy tờ bắt buộc chưa đánh dấu — xem danh sách ở trên</source>
         <translation>%1 required paper(s) not ticked — see the list above</translation>
+    </message>
+</context>
+<context>
+    <name>YesNoEditor</name>
+    <message>
+        <source>Có</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>Không</source>
+        <translation>No</translation>
     </message>
 </context>
 </TS>

@@ -187,3 +187,23 @@ def test_theme_is_loaded_with_its_folder() -> None:
     qss = stylesheet()
     assert "#header" in qss and "@THEME@" not in qss
     assert (resource_path("theme", "arrow-down.svg").as_posix() + ")") in qss
+
+
+def test_kiosk_dossiers_wait_on_the_start_screen_until_received(qtbot, kiosk, runner) -> None:
+    ex = kiosk.catalog.get(BIRTH).example_submission()
+    sub = kiosk.intake.submit(BIRTH, ex["answers"], ex["documents"], channel="kiosk")
+    w = ClerkShell(kiosk, runner)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.start.loaded)
+    listed = [t for t in _items(w.start.from_kiosk) if sub.code in t]
+    assert listed and "(1)" in w.start.kiosk_title.text()
+    opened = []
+    w.start.dossier_chosen.connect(opened.append)
+    w.start._list_activated(w.start.from_kiosk.item(0))
+    assert opened == [sub.code]
+    kiosk.intake.transition(sub.code, 2, actor="clerk")  # the clerk checked the papers
+    w.start.loaded = False
+    w.start.reload()
+    qtbot.waitUntil(lambda: w.start.loaded)
+    assert not [t for t in _items(w.start.from_kiosk) if sub.code in t]

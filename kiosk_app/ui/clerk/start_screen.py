@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk
+from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk, DossierFilter
 from kiosk_app.ui.clerk import format_time_short
 from kiosk_app.ui.clerk.sync_indicator import SyncIndicator
 
 ROLE = Qt.ItemDataRole.UserRole
+KIOSK_STATUS = 1  # submitted at the kiosk, papers to be checked (resources/lifecycle)
 
 
 def _section_title(text: str) -> QLabel:
@@ -94,6 +95,12 @@ class StartScreen(QWidget):
         right.addWidget(self.drafts_title)
         self.drafts = self._list("drafts")
         right.addWidget(self.drafts, 1)
+        # Dossiers a citizen submitted at the self-service kiosk (status 1): the clerk checks
+        # the papers and receives them from the dossier's page ("Tiếp nhận").
+        self.kiosk_title = _section_title(self.tr("Nộp tại kiosk — chờ kiểm tra giấy tờ"))
+        right.addWidget(self.kiosk_title)
+        self.from_kiosk = self._list("fromKiosk")
+        right.addWidget(self.from_kiosk, 1)
         self.due_title = _section_title(self.tr("Đến hạn hôm nay / quá hạn"))
         right.addWidget(self.due_title)
         self.due = self._list("due")
@@ -193,6 +200,7 @@ class StartScreen(QWidget):
                 "drafts": desk.intake.unfinished_drafts(),
                 "today": desk.todays_dossiers(),
                 "due": desk.due(),
+                "kiosk": desk.listing(DossierFilter(status=KIOSK_STATUS), limit=100),
                 "sync": sync_status(kiosk),
             }
 
@@ -234,6 +242,22 @@ class StartScreen(QWidget):
         self._placeholder(self.due, self.tr("Không có hồ sơ đến hạn"))
         n_due = len(data["due"][OVERDUE]) + len(data["due"][DUE_TODAY])
         self.due_title.setText(self.tr("Đến hạn hôm nay / quá hạn ({n})").format(n=n_due))
+
+        self.from_kiosk.clear()
+        for d in data.get("kiosk", []):
+            text = (
+                f"{format_time_short(d['received_at'])} · {d['code']} · "
+                f"{d['applicant_name']} · {proc_name(d['procedure_code'])}"
+            )
+            item = QListWidgetItem(text)
+            item.setData(ROLE, ("dossier", d["code"]))
+            self.from_kiosk.addItem(item)
+        self._placeholder(self.from_kiosk, self.tr("Không có hồ sơ nộp tại kiosk đang chờ"))
+        self.kiosk_title.setText(
+            self.tr("Nộp tại kiosk — chờ kiểm tra giấy tờ ({n})").format(
+                n=len(data.get("kiosk", []))
+            )
+        )
 
         self.today.clear()
         for d in data["today"]:
