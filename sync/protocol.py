@@ -19,6 +19,8 @@ ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # lifecycle event made at the commune ("dossier.accept", "dossier.withdraw", ...).
 SUBMITTED_KIND = "dossier.submitted"
 TRANSITION_PREFIX = "dossier."
+# A citizen's satisfaction rating (kiosk_app.core.ratings): level 1-5, reasons, no person.
+RATING_KIND = "rating.submitted"
 
 # Error classes (DESIGN.md "Errors"): what a client does with a failure.
 TRANSIENT, AUTH, PERMANENT, CONFLICT = "transient", "auth", "permanent", "conflict"

@@ -207,6 +207,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "ratings: citizens' satisfaction ratings pushed by kiosks",
+        """
+        CREATE TABLE ratings (
+            id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            agency_id TEXT NOT NULL,
+            commune_code TEXT NOT NULL,
+            rated_at TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            reasons TEXT NOT NULL,
+            dossier_code TEXT,
+            channel TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX ratings_agency ON ratings (agency_id, rated_at);
+        """,
+    ),
 ]
 
 _TOKENS = {

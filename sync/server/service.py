@@ -887,7 +887,9 @@ class Service:
             )
             if not fresh:
                 return self._again(tx, event_id, phash)
-            if kind.startswith(P.TRANSITION_PREFIX):
+            if kind == P.RATING_KIND:
+                dossier_id = self._rating(tx, device, entity_id, payload)
+            elif kind.startswith(P.TRANSITION_PREFIX):
                 dossier_id = self._transition(tx, device, kind, payload)
             else:
                 raise ApiError("unknown_kind", f"Loại sự kiện không được hỗ trợ: {kind[:60]!r}")
@@ -1119,6 +1121,46 @@ class Service:
         tx.executemany(_ATTACHMENT_SQL, rows.attachments)
         tx.executemany(_HISTORY_SQL, rows.history)
         return P.ACCEPTED, summary
+
+    def _rating(self, tx: Tx, device: Principal, entity_id: Any, p: dict[str, Any]) -> None:
+        """Store a satisfaction rating; it concerns no dossier (the statistics issue counts
+        them per commune). Only what the kiosk's rating row holds: no person."""
+        from kiosk_app.core.ratings import CHANNELS, REASONS
+
+        level, reasons, at = p.get("level"), p.get("reasons", []), p.get("at")
+        if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+            raise ApiError("bad_payload", "payload.level: mức hài lòng từ 1 đến 5")
+        if not isinstance(reasons, list) or any(r not in REASONS for r in reasons):
+            raise ApiError("bad_payload", "payload.reasons: lý do không hợp lệ")
+        if p.get("channel") not in CHANNELS:
+            raise ApiError("bad_payload", "payload.channel: kênh đánh giá không hợp lệ")
+        if not isinstance(at, str) or not isinstance(entity_id, str) or p.get("id") != entity_id:
+            raise ApiError("bad_payload", "payload.id, payload.at: thiếu mã hoặc thời điểm")
+        if p.get("agency_id") not in (None, device.agency_id):
+            raise ApiError("wrong_agency", "Đánh giá không thuộc cơ quan của thiết bị")
+        code = p.get("dossier_code")
+        if code is not None and (
+            not isinstance(code, str) or not code.upper().startswith(f"{device.agency_id}-")
+        ):
+            raise ApiError("wrong_agency", "Đánh giá gắn với hồ sơ của cơ quan khác")
+        tx.execute(
+            "INSERT INTO ratings (id, device_id, agency_id, commune_code, rated_at, level,"
+            " reasons, dossier_code, channel, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING",
+            [
+                entity_id,
+                device.id,
+                device.agency_id,
+                device.commune,
+                at,
+                level,
+                json.dumps(reasons, ensure_ascii=False),
+                code.upper() if code else None,
+                p["channel"],
+                utcnow(),
+            ],
+        )
+        return None
 
     def _transition(self, tx: Tx, device: Principal, kind: str, p: dict[str, Any]) -> str:
         from kiosk_app.core.dossier import LifecycleError

@@ -585,3 +585,22 @@ class _RefusePatch(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def test_kiosk_ratings_reach_the_province_once(kiosk_on: Any, server: Srv) -> None:  # noqa: F811
+    from kiosk_app.core.ratings import Ratings
+
+    k = kiosk_on
+    ratings = Ratings(k.store, k.office)
+    sub = submit(k, [])
+    ratings.submit(5, ["fast", "staff_helpful"], dossier_code=sub.code, channel="kiosk")
+    ratings.submit(1, ["long_wait"], channel="kiosk")
+    report = sync_once(k)
+    assert report.ok and report.rejected == 0, (report.errors, report.rejections)
+    assert sync_once(k).pushed == 0  # nothing twice
+    with server.service.db.tx(write=False) as tx:
+        rows = tx.all(
+            "SELECT level, dossier_code FROM ratings WHERE agency_id = ? ORDER BY level",
+            [k.office.agency_id],
+        )
+    assert [(r["level"], r["dossier_code"]) for r in rows] == [(1, None), (5, sub.code)]
