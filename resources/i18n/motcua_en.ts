@@ -1019,6 +1019,10 @@
         <translation>Intake on Saturday mornings</translation>
     </message>
     <message>
+        <source>(máy in mặc định)</source>
+        <translation>(default printer)</translation>
+    </message>
+    <message>
         <source>Mã định danh cơ quan</source>
         <translation>Agency identifier</translation>
     </message>

@@ -207,3 +207,15 @@ def test_kiosk_dossiers_wait_on_the_start_screen_until_received(qtbot, kiosk, ru
     w.start.reload()
     qtbot.waitUntil(lambda: w.start.loaded)
     assert not [t for t in _items(w.start.from_kiosk) if sub.code in t]
+
+
+def test_settings_offer_the_systems_printers(qtbot, kiosk, runner, cups_pdf_queue) -> None:
+    dialog = SettingsDialog(kiosk, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    names = [dialog.printer.itemData(i) for i in range(dialog.printer.count())]
+    assert "" in names and cups_pdf_queue.queue in names  # the default, and CUPS's queues
+    dialog.printer.setCurrentIndex(names.index(cups_pdf_queue.queue))
+    assert dialog.current()["printer_name"] == cups_pdf_queue.queue
+    dialog.printer.setEditText("May-in-chua-cam")  # a printer not connected yet
+    assert dialog.current()["printer_name"] == "May-in-chua-cam"

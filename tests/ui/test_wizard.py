@@ -381,8 +381,12 @@ def test_receipt_dialog_presets_the_print_dialog_and_marks_reprints(
 
     from kiosk_app.ui.clerk import receipt_view
 
+    from kiosk_app.core.desk import PRINTER_SETTING, Desk
+
     ex = kiosk.catalog.get("2.000884").example_submission()
     code = kiosk.intake.submit("2.000884", ex["answers"], ex["documents"]).code
+    desk = Desk(kiosk.store, kiosk.intake)
+    desk.save_office_settings(desk.office_settings() | {PRINTER_SETTING: cups_pdf_queue.queue})
     dlg = receipt_view.show_receipt(None, kiosk, code, reprint=True, runner=runner)
     qtbot.addWidget(dlg)
     qtbot.waitUntil(lambda: dlg.page_count > 0, timeout=15000)
@@ -403,7 +407,7 @@ def test_receipt_dialog_presets_the_print_dialog_and_marks_reprints(
     before = cups_pdf_queue.outputs()
     QTimer.singleShot(200, lambda: answer(False))
     assert dlg.print_dialog() is False  # cancelled: nothing printed
-    assert seen and seen[0][0] == 1
+    assert seen and seen[0] == (1, cups_pdf_queue.queue)  # the office's receipt printer
     assert cups_pdf_queue.pending_jobs() == [] and cups_pdf_queue.outputs() == before
     QTimer.singleShot(200, lambda: answer(True))
     assert dlg.print_dialog() is True

@@ -55,6 +55,7 @@ class ReceiptDialog(QDialog):
         if self.fmt not in FORMATS:
             self.fmt = "a4"
         self.pdf_bytes: bytes | None = None
+        self.printer_name = ""  # the office's receipt printer ("" = the system's default)
         self._buffer: QBuffer | None = None
         self.setWindowTitle(self.tr("Giấy tiếp nhận hồ sơ %1").replace("%1", code))
         self.resize(820, 700)
@@ -116,11 +117,13 @@ class ReceiptDialog(QDialog):
         self.status.setText(self.tr("Đang tạo giấy tiếp nhận…"))
         kiosk, code, reprint, fmt = self.kiosk, self.code, self.reprint, self.fmt
 
-        def render() -> tuple[str, bytes]:
+        def render() -> tuple[str, bytes, str]:
             # imported here, on the worker: reportlab's import alone is ~0.1 s
+            from kiosk_app.core.desk import PRINTER_SETTING, Desk
             from kiosk_app.receipts.issued import receipt_pdf
 
-            return fmt, receipt_pdf(kiosk, code, fmt=fmt, reprint=reprint)
+            printer = Desk(kiosk.store, kiosk.intake).office_settings().get(PRINTER_SETTING)
+            return fmt, receipt_pdf(kiosk, code, fmt=fmt, reprint=reprint), str(printer or "")
 
         if self.runner is not None:
             self.runner.run(render, self._loaded, self._failed)
@@ -131,10 +134,10 @@ class ReceiptDialog(QDialog):
                 self._failed(exc)
 
     # ------------------------------------------------------------------ loading
-    def _loaded(self, result: tuple[str, bytes]) -> None:
+    def _loaded(self, result: tuple[str, bytes, str]) -> None:
         if not shiboken6.isValid(self):
             return  # closed before the PDF was ready
-        fmt, pdf = result
+        fmt, pdf, self.printer_name = result
         if fmt != self.fmt:
             return  # the clerk picked another format meanwhile; its render follows
         self.pdf_bytes = pdf
@@ -172,18 +175,17 @@ class ReceiptDialog(QDialog):
         if self.pdf_bytes is None or self.page_count == 0:
             return False
         from kiosk_app.receipts.issued import copies_for
-        from kiosk_app.ui.printing import PrintError, print_pdf
+        from kiosk_app.ui.printing import PrinterNotFoundError, PrintError, print_pdf
 
         self.print_button.setEnabled(False)
         try:
-            result = print_pdf(
-                self.pdf_bytes,
-                copies=copies_for(self.fmt),
-                paper=self.fmt,
-                parent=self,
-                dialog=True,
-                doc_name=self.code,
-            )
+            try:
+                result = self._print(print_pdf, self.printer_name or None, copies_for(self.fmt))
+            except PrinterNotFoundError:
+                if not self.printer_name:
+                    raise
+                # the configured printer is gone (unplugged, renamed): let the clerk pick one
+                result = self._print(print_pdf, None, copies_for(self.fmt))
         except PrintError as exc:
             self.status.setText(exc.message)
             return False
@@ -195,6 +197,17 @@ class ReceiptDialog(QDialog):
                 self.tr("Đã gửi %1 trang tới máy in").replace("%1", str(result.painted_pages))
             )
         return not result.cancelled
+
+    def _print(self, print_pdf: Any, printer: str | None, copies: int) -> Any:
+        return print_pdf(
+            self.pdf_bytes,
+            printer_name=printer,
+            copies=copies,
+            paper=self.fmt,
+            parent=self,
+            dialog=True,
+            doc_name=self.code,
+        )
 
     def print_to(self, printer: QPrinter) -> int:
         """Print every page on an already set-up ``printer``; returns the pages painted."""

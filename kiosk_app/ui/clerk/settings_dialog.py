@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -93,7 +94,15 @@ class SettingsDialog(QDialog):
         self.afternoon = (_time_edit(), _time_edit())
         self.saturday = QCheckBox(self.tr("Tiếp nhận sáng thứ Bảy"))
         self.cutoff = _time_edit()
-        self.printer = QLineEdit()
+        # The printers the system knows (CUPS, Windows), or any name typed for one not
+        # connected yet; empty = the system's default printer.
+        self.printer = QComboBox()
+        self.printer.setEditable(True)
+        self.printer.addItem(self.tr("(máy in mặc định)"), "")
+        from PySide6.QtPrintSupport import QPrinterInfo
+
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer.addItem(name, name)
 
         def pair(a: QTimeEdit, b: QTimeEdit) -> QWidget:
             w = QWidget()
@@ -157,7 +166,12 @@ class SettingsDialog(QDialog):
                 w.setTime(QTime.fromString(str(text), "HH:mm"))
         self.saturday.setChecked(bool(values.get("saturday_morning")))
         self.cutoff.setTime(QTime.fromString(str(values.get("same_day_cutoff") or ""), "HH:mm"))
-        self.printer.setText(str(values.get(PRINTER_SETTING) or ""))
+        name = str(values.get(PRINTER_SETTING) or "")
+        index = self.printer.findData(name)
+        if index >= 0:
+            self.printer.setCurrentIndex(index)
+        else:
+            self.printer.setEditText(name)
         self.loaded = True
 
     def current(self) -> dict[str, Any]:
@@ -171,8 +185,13 @@ class SettingsDialog(QDialog):
             "office_afternoon": [_hm(self.afternoon[0]), _hm(self.afternoon[1])],
             "saturday_morning": self.saturday.isChecked(),
             "same_day_cutoff": _hm(self.cutoff),
-            PRINTER_SETTING: self.printer.text(),
+            PRINTER_SETTING: self._printer_name(),
         }
+
+    def _printer_name(self) -> str:
+        text = self.printer.currentText().strip()
+        index = self.printer.findText(text)
+        return str(self.printer.itemData(index) or "") if index >= 0 else text
 
     def save(self) -> None:
         values = self.current()
