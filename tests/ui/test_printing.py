@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import cups_fixture
 from tests.cups_fixture import CupsPdfServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -379,9 +379,8 @@ def test_receipt_dialog_presets_the_print_dialog_and_marks_reprints(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk_app.ui.clerk import receipt_view
-
     from kiosk_app.core.desk import PRINTER_SETTING, Desk
+    from kiosk_app.ui.clerk import receipt_view
 
     ex = kiosk.catalog.get("2.000884").example_submission()
     code = kiosk.intake.submit("2.000884", ex["answers"], ex["documents"]).code
