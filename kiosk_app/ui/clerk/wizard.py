@@ -45,6 +45,8 @@ from kiosk_app.ui.clerk.wizard_review import ReviewPage, summary_groups
 from kiosk_app.ui.scanner import CccdScanner
 from kiosk_app.ui.widgets.form_view import FormSectionView, parse_path
 
+BUILD_PAUSE_MS = 5  # between two pieces of a wizard's build (see _build_step)
+
 
 def warm_lists(form: Any) -> None:
     """Load every code list ``form`` can ask for (ethnic groups, nationalities, provinces and
@@ -203,7 +205,9 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             elif self.draft_id is not None:
                 self.ready.emit()
             return
-        QTimer.singleShot(0, self._build_step)
+        # A short pause, not 0: zero-timers run back to back in one pass of the event loop, so
+        # typing and repaints would still wait for the whole build (seen in bench/gui_stalls).
+        QTimer.singleShot(BUILD_PAUSE_MS, self._build_step)
 
     def _build_parts(self, procedure_code: str) -> Iterator[None]:
         self.procedure = self.kiosk.catalog.get(procedure_code)
@@ -215,6 +219,7 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             requester_section = None
         titles = {APPLICANT: self.tr("Người nộp hồ sơ")}
         req_view = self._section_view(requester_section) if requester_section else None
+        yield  # the requester's block alone is the largest piece of the first page
         self.applicant_page = ApplicantPage(req_view)
         self.applicant_page.lookup_requested.connect(self._lookup_applicant)
         self.applicant_page.prefill_accepted.connect(self._accept_prefill)

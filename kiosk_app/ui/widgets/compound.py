@@ -35,8 +35,6 @@ from kiosk_app.ui.widgets.editors import (
 )
 
 LABEL_WIDTH = 230
-_ERROR_STYLE = "color: #b3261e;"
-_WARNING_STYLE = "color: #8a5a00;"
 
 
 def _options(form: FormDefinition, field: Field) -> list[Option]:
@@ -105,7 +103,7 @@ class FieldRow(QWidget):
             grid.addWidget(self.label, 0, 0, 1, 2)
             grid.addWidget(editor, 1, 0, 1, 2)
             self.label.setFixedWidth(16777215)
-            self.label.setStyleSheet("font-weight: 600;")
+            self.label.setProperty("role", "groupLabel")
             col, first = 0, 2
         elif wide:
             self.label.hide()
@@ -119,7 +117,7 @@ class FieldRow(QWidget):
         span = 2 if col == 0 else 1
         self.help = QLabel(field.help.get(lang) if field.help else "", self)
         self.help.setWordWrap(True)
-        self.help.setStyleSheet("color: #5f6368; font-size: 11px;")
+        self.help.setProperty("role", "help")
         self.help.setVisible(field.help is not None)
         self.message = QLabel(self)
         self.message.setObjectName(f"issue_{field.id}")
@@ -139,7 +137,13 @@ class FieldRow(QWidget):
     def set_issue(self, text: str | None, warning: bool = False) -> None:
         """Show ``text`` under the editor (red; amber for a warning); ``None`` hides it."""
         self.message.setText(text or "")
-        self.message.setStyleSheet(_WARNING_STYLE if warning else _ERROR_STYLE)
+        severity = "warning" if warning else "error"
+        if self.message.property("severity") != severity:
+            # A property read by the theme (clerk.qss), not a per-widget style sheet: those
+            # restyle the widget each time and made building and validating pages slow.
+            self.message.setProperty("severity", severity)
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
         self.message.setVisible(bool(text))
 
 
@@ -278,7 +282,7 @@ class RepeatEditor(FieldEditor):
         item.edited.connect(self.edited)
         head = QHBoxLayout()
         title = QLabel(item)
-        title.setStyleSheet("color: #5f6368;")
+        title.setProperty("role", "itemTitle")
         remove = QPushButton(self.tr("Xóa"), item)
         remove.setObjectName("remove_item")
         remove.setToolTip(self.tr("Xóa mục này"))

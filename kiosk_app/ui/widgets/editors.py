@@ -392,7 +392,7 @@ class ComputedEditor(FieldEditor):
         self.label.setObjectName(f"computed_{field.id}")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("font-weight: 600;")
+        self.label.setProperty("role", "computed")
         self._layout.addWidget(self.label, 1)
         self._value: Any = None
 

@@ -84,7 +84,7 @@ class FormSectionView(QWidget, Container):
         box.setSpacing(6)
         self.title = QLabel(self.section.title.get(lang), self)
         self.title.setObjectName("section_title")
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.title.setProperty("role", "pageTitle")
         box.addWidget(self.title)
         for f in self.section.fields:
             editor = make_editor(form, f, lang, store_file)
