@@ -163,7 +163,7 @@ def open_kiosk(data_dir: Path | None = None) -> Kiosk:
     store = open_store(data_dir / DB_FILE)
     try:
         office = office_for(store, data_dir / CACHE_DIR)
-        catalog = load_catalog_cached(data_dir / CACHE_DIR)
+        catalog = _catalog_for(store, data_dir)
         states = load_lifecycle(cache_dir=data_dir / CACHE_DIR)
         files = AttachmentStore(data_dir / ATTACHMENTS_DIR)
         kiosk = Kiosk(data_dir, store, catalog, None, office, files, states=states)
@@ -172,6 +172,53 @@ def open_kiosk(data_dir: Path | None = None) -> Kiosk:
         store.close()
         raise
     return kiosk
+
+
+def province_catalog_root(store: Store, data_dir: Path) -> Path | None:
+    """The folder of the newest catalogue bundle the province sent (``<data>/catalog/<ver>``,
+    installed and validated by the sync client), or None to use the shipped one.
+
+    The path is rebuilt from the recorded version, not read back: a restored or moved data
+    folder still finds its bundle. A bundle without its completion marker is ignored.
+    """
+    with store.read() as db:
+        row = db.execute("SELECT value FROM sync_meta WHERE key = 'catalog.available'").fetchone()
+    if row is None:
+        return None
+    import json
+
+    try:
+        version = str(json.loads(row[0]).get("version") or "")
+    except (ValueError, AttributeError):
+        return None
+    root = data_dir / "catalog" / version
+    if not version or "/" in version or not (root / ".sha256").is_file():
+        return None
+    return root
+
+
+def _catalog_for(store: Store, data_dir: Path) -> Catalog:
+    """The province's newest catalogue when one arrived, else the shipped one.
+
+    A province bundle that no longer loads (a damaged file) must not stop the desk: the shipped
+    catalogue is used and the problem is printed once; every dossier records the catalogue
+    version it was taken with, so nothing is ambiguous later.
+    """
+    from kiosk_app.core.catalog import CatalogError
+
+    root = province_catalog_root(store, data_dir)
+    if root is not None:
+        try:
+            return load_catalog_cached(data_dir / CACHE_DIR, root)
+        except (CatalogError, OSError) as exc:
+            import sys
+
+            print(
+                f"motcua: province catalogue {root.name} unusable, using the shipped one: "
+                f"{str(exc).splitlines()[0]}",
+                file=sys.stderr,
+            )
+    return load_catalog_cached(data_dir / CACHE_DIR)
 
 
 def _check_office(office: Office) -> None:

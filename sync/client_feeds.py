@@ -16,7 +16,8 @@ What each feed does on the kiosk:
   kiosks of the commune are skipped.
 - ``catalog``: the bundle is written to ``<data>/catalog/<version>/`` (procedures/ + forms/),
   checked against its sha256 and validated with ``kiosk_app.core.catalog``; the version is
-  recorded (``sync_meta`` key ``catalog.available``). The running catalogue is not switched.
+  recorded (``sync_meta`` key ``catalog.available``); the next start of the program opens it
+  (``kiosk_app.bootstrap.province_catalog_root``), the running one is not switched.
 - ``calendar``: ``<data>/calendar/<year>.yaml``, validated, replaced atomically.
 - ``settings``: every value is kept per scope; for the names the office lets the province set
   (:data:`PROVINCE_SETTINGS`, or the office's ``sync_province_settings`` list) the most specific

@@ -269,7 +269,27 @@ def test_catalog_calendar_settings_keys_feeds(kiosk_on: Any, server: Srv, tmp_pa
     assert sync_status(k)["catalog_available"]["version"] == newer
     assert (k.data_dir / "catalog" / newer / "procedures" / "catalog.yaml").is_file()
     assert (bundle / "procedures" / "catalog.yaml").is_file()
-    assert k.catalog.version == version
+    assert k.catalog.version == version  # the running desk keeps its catalogue
+
+    # ... and the next start takes the province's newest bundle; dossiers record it
+    from kiosk_app.bootstrap import open_kiosk
+
+    again = open_kiosk(k.data_dir)
+    try:
+        assert again.catalog.version == newer
+        ex = again.catalog.get(BIRTH).example_submission()
+        code = again.intake.submit(BIRTH, ex["answers"], ex["documents"]).code
+        row = again.store.query("SELECT catalog_version FROM dossiers WHERE code = ?", [code])
+        assert [r["catalog_version"] for r in row] == [newer]
+    finally:
+        again.close()
+    # a damaged bundle does not stop the desk: the shipped catalogue is used
+    (k.data_dir / "catalog" / newer / "procedures" / "catalog.yaml").write_text("version: [")
+    damaged = open_kiosk(k.data_dir)
+    try:
+        assert damaged.catalog.version not in (newer, "")
+    finally:
+        damaged.close()
 
     # a reset of every feed replays idempotently
     for feed in ("catalog", "calendar", "settings", "keys"):
