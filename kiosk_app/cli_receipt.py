@@ -22,13 +22,14 @@ Each command opens the store itself and closes it before returning; no Qt.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from kiosk_app.cli_common import CommandError, emit, guarded
 
 VN_LABEL = "giờ Việt Nam, UTC+7"
 STATUS_VI = {
@@ -41,33 +42,15 @@ STATUS_VI = {
 }
 
 
-class ReceiptCliError(Exception):
-    """A one-line refusal with its exit code (2 bad input, 1 refused / not found).
-
-    Handled by :func:`_guarded` inside this module rather than by ``kiosk_app.cli.CliError``:
-    under ``python -m kiosk_app.cli`` that module runs as ``__main__`` and a second import of
-    it would define a second, different ``CliError`` class that ``main`` would not catch.
-    """
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
+class ReceiptCliError(CommandError):
+    """A refusal of a ``motcua receipt`` command (see :class:`kiosk_app.cli_common.CommandError`)."""
 
 
 def _fail(message: str, code: int = 2) -> ReceiptCliError:
     return ReceiptCliError(message, code)
 
 
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    @functools.wraps(handler)
-    def run_handler(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except ReceiptCliError as exc:
-            print(f"motcua: {exc}", file=sys.stderr)
-            return exc.code
-
-    return run_handler
+_guarded = guarded
 
 
 def _read_json(path: str) -> Any:
@@ -85,12 +68,7 @@ def _read_json(path: str) -> Any:
         ) from None
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(text)
+_emit = emit
 
 
 def _open_store(args: argparse.Namespace):

@@ -19,41 +19,22 @@ without that wiring (``python -m kiosk_app.cli_sync sync --once``). No Qt.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-
-class SyncCliError(Exception):
-    """A one-line refusal with its exit code (2 bad input, 1 refused / failed)."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
+from kiosk_app.cli_common import CommandError, emit, guarded
 
 
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    @functools.wraps(handler)
-    def run_handler(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except SyncCliError as exc:
-            print(f"motcua: {exc}", file=sys.stderr)
-            return exc.code
-
-    return run_handler
+class SyncCliError(CommandError):
+    """A refusal of a ``motcua enrol`` / ``motcua sync`` command (exit code 2 or 1)."""
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(text)
+_guarded = guarded
+_emit = emit
 
 
 def _kiosk(args: argparse.Namespace) -> Any:

@@ -20,7 +20,6 @@ no dossier (demo dossiers carry the demo agency's codes, which the province woul
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -45,27 +44,10 @@ def credential_path(data_dir: Path) -> Path:
 
 
 def save_credential(data_dir: Path, values: dict[str, Any]) -> Path:
-    folder = Path(data_dir) / SYNC_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
-    target = credential_path(data_dir)
-    tmp = target.with_suffix(".json.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        os.write(fd, json.dumps(values, indent=1, sort_keys=True).encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
-    if os.name == "posix":
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return target
+    from kiosk_app.store.secret_files import write_secret
+
+    data = json.dumps(values, indent=1, sort_keys=True).encode("utf-8")
+    return write_secret(credential_path(data_dir), data)
 
 
 def load_credential(data_dir: Path) -> dict[str, Any] | None:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,29 +111,9 @@ def _write_private(data_dir: Path, kid: str, private: Ed25519PrivateKey) -> Path
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),  # issue 7: encrypt / keyring
     )
-    folder = Path(data_dir) / KEYS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
-    target = key_path(data_dir, kid)
-    tmp = target.with_suffix(".pem.tmp")
-    tmp.unlink(missing_ok=True)
-    # O_EXCL + 0600 at creation: the secret is never readable by others, not even briefly.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        os.write(fd, pem)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
-    if os.name == "posix":
-        # the rename must reach the disk before the row that points at it commits
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return target
+    from kiosk_app.store.secret_files import write_secret
+
+    return write_secret(key_path(data_dir, kid), pem)
 
 
 def load_private(data_dir: Path, kid: str) -> Ed25519PrivateKey:
