@@ -315,6 +315,14 @@ class Tx:
             raise
         self.conn.execute("RELEASE SAVEPOINT item")
 
+    def lock_rows(self, table: str, ids: list[str]) -> None:
+        """Lock rows by id until commit, in id order (no deadlock between two lockers);
+        PostgreSQL only — SQLite already has one writer. ``table`` is a trusted name."""
+        if self.engine != "postgresql" or not ids:
+            return
+        for row_id in sorted(ids):
+            self.one(f"SELECT id FROM {table} WHERE id = ? FOR UPDATE", [row_id])
+
     def lock_feed(self, feed: str) -> dict[str, Any]:
         """Lock a feed's row until commit (PostgreSQL; SQLite already has one writer)."""
         suffix = " FOR UPDATE" if self.engine == "postgresql" else ""

@@ -1313,10 +1313,19 @@ class Service:
                     "UPDATE blobs SET state = 'complete', completed_at = ? WHERE sha256 = ?",
                     [utcnow(), sha],
                 )
-                for r in tx.all(
-                    "SELECT DISTINCT dossier_id FROM dossier_attachments WHERE sha256 = ?", [sha]
-                ):
-                    self._recheck(tx, r["dossier_id"])
+                ids = [
+                    r["dossier_id"]
+                    for r in tx.all(
+                        "SELECT DISTINCT dossier_id FROM dossier_attachments WHERE sha256 = ?",
+                        [sha],
+                    )
+                ]
+                # Two files of one dossier finishing at once: without the row lock each
+                # transaction saw the other's file as missing (READ COMMITTED) and the dossier
+                # stayed incomplete. Locked, the second re-reads after the first commits.
+                tx.lock_rows("dossiers", ids)
+                for dossier_id in sorted(ids):
+                    self._recheck(tx, dossier_id)
         log.info("attachment %s complete (%d bytes)", sha, length)
         return {"sha256": sha, "state": "complete", "offset": length, "size": length}
 

@@ -157,3 +157,32 @@ def test_a_supplement_adds_files_and_makes_the_dossier_incomplete(server: Srv) -
     assert r["status"] == "accepted" and r["dossier"]["missing_attachments"] == [sha]
     upload(dev, extra)
     assert server.service.dossier(ev["payload"]["code"])["complete"] is True
+
+
+def test_files_of_one_dossier_finishing_together_make_it_complete(server: Srv) -> None:
+    """Two uploads of one dossier's files end at the same moment (a kiosk's two upload
+    streams): whichever commits second must see the first and mark the dossier complete."""
+    import threading
+
+    dev = server.device()
+    for round_ in range(4):
+        files = [blob(20_000, seed=100 * round_ + i) for i in range(2)]
+        ev = submitted(dev, files=files)
+        [r] = push(dev, ev)
+        assert r["dossier"]["complete"] is False
+        start = threading.Barrier(2)
+        done: list[int] = []
+
+        def send(data: bytes, start: threading.Barrier, done: list[int]) -> None:
+            start.wait()
+            done.append(upload(dev, data, chunk=len(data)).status_code)
+
+        threads = [threading.Thread(target=send, args=(f, start, done)) for f in files]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert done == [200, 200]
+        code = ev["payload"]["code"]
+        listed = {d["code"]: d for d in server.service.list_dossiers(agency_id=dev.agency_id)}
+        assert listed[code]["complete"] is True, f"round {round_}"
