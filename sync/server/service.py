@@ -297,12 +297,14 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _select_in(tx: Tx, select: str, column: str, values: set[str]) -> list[dict[str, Any]]:
-    """``select`` WHERE column IN values (nothing asked, nothing read)."""
+def _select_in(
+    tx: Tx, select: str, column: str, values: set[str], suffix: str = ""
+) -> list[dict[str, Any]]:
+    """``select`` WHERE column IN values ``suffix`` (nothing asked, nothing read)."""
     if not values:
         return []
     ordered = sorted(values)
-    return tx.all(f"{select} WHERE {column} IN ({_marks(ordered)})", ordered)
+    return tx.all(f"{select} WHERE {column} IN ({_marks(ordered)}){suffix}", ordered)
 
 
 # ------------------------------------------------------------------ the service
@@ -837,7 +839,11 @@ class Service:
             )
             for r in rows:
                 known.add_dossier(r)
-        for r in _select_in(tx, "SELECT sha256, size, state FROM blobs", "sha256", shas):
+        # FOR SHARE (PostgreSQL): an upload finishing one of these files waits for this batch
+        # to commit and then sees its dossiers; one that finished first is seen here. Without
+        # it, each side missed the other and a dossier could stay marked incomplete.
+        lock = " ORDER BY sha256 FOR SHARE" if tx.engine == "postgresql" else ""
+        for r in _select_in(tx, "SELECT sha256, size, state FROM blobs", "sha256", shas, lock):
             known.blobs[r["sha256"]] = r
         return known
 

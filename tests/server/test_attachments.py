@@ -186,3 +186,43 @@ def test_files_of_one_dossier_finishing_together_make_it_complete(server: Srv) -
         code = ev["payload"]["code"]
         listed = {d["code"]: d for d in server.service.list_dossiers(agency_id=dev.agency_id)}
         assert listed[code]["complete"] is True, f"round {round_}"
+
+
+def test_a_push_racing_the_last_chunk_of_its_file_ends_complete(server: Srv) -> None:
+    """The kiosk's upload stream finishes a file while its push of the dossier that lists it
+    is being applied: whichever commits second must see the other."""
+    import threading
+
+    dev = server.device()
+    for round_ in range(8):
+        data = blob(40_000, seed=900 + round_)
+        half = len(data) // 2
+        sha = hashlib.sha256(data).hexdigest()
+        push(dev, submitted(dev, files=[data]))  # an earlier dossier lists the file: may upload
+        r = dev.client.patch(
+            f"/v1/attachments/{sha}",
+            content=data[:half],
+            headers={"Upload-Offset": "0", "Upload-Length": str(len(data))},
+        )
+        assert r.status_code == 200 and r.json()["state"] == "partial"
+        start = threading.Barrier(2)
+        ev = submitted(dev, files=[data])  # a second dossier with the same scan
+        out: dict[str, int] = {}
+
+        def finish(start=start, data=data, half=half, out=out) -> None:  # noqa: ANN001
+            start.wait()
+            out["upload"] = upload(dev, data, chunk=len(data) - half, start=half).status_code
+
+        def send(start=start, ev=ev, out=out) -> None:  # noqa: ANN001
+            start.wait()
+            out["push"] = len(push(dev, ev))
+
+        threads = [threading.Thread(target=finish), threading.Thread(target=send)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert out == {"upload": 200, "push": 1}
+        code = ev["payload"]["code"]
+        listed = {d["code"]: d for d in server.service.list_dossiers(agency_id=dev.agency_id)}
+        assert listed[code]["complete"] is True, f"round {round_}"
