@@ -280,10 +280,13 @@ def run_forever(
     on_report: Callable[[SyncReport], None] | None = None,
     poll: float = 15.0,
     max_backoff: float = 900.0,
+    wake: threading.Event | None = None,
 ) -> None:
     """Sync every ``interval`` seconds, sooner when new outbox events appear (checked every
     ``poll`` s); after a failed pass wait with jittered exponential backoff (up to
-    ``max_backoff``). Returns when ``stop`` is set. Used by ``motcua sync`` without --once."""
+    ``max_backoff``). Returns when ``stop`` is set. ``wake``, when given, starts the next pass
+    at once when set (and must also be set on stop). Used by ``motcua sync`` without --once
+    and by the desk's background worker."""
     import random
 
     stop = stop or threading.Event()
@@ -301,8 +304,16 @@ def run_forever(
         deadline = time.monotonic() + wait
         with kiosk.store.read() as db:
             seen = sync_state.outbox_counts(db)["pending"]
-        while not stop.wait(min(poll, max(0.0, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
+        while True:
+            timeout = min(poll, max(0.0, deadline - time.monotonic()))
+            if wake is not None:
+                # "sync now" and a new submission wake the loop; stop() sets it too
+                if wake.wait(timeout):
+                    wake.clear()
+                    break
+            elif stop.wait(timeout):
+                break
+            if stop.is_set() or time.monotonic() >= deadline:
                 break
             with kiosk.store.read() as db:
                 if sync_state.outbox_counts(db)["pending"] > seen and not failures:

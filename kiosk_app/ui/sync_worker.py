@@ -29,6 +29,7 @@ class SyncWorker(QObject):
         self.kiosk = kiosk
         self.interval = interval
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -40,7 +41,18 @@ class SyncWorker(QObject):
     def _run(self) -> None:
         from sync.client import run_forever
 
-        run_forever(self.kiosk, interval=self.interval, stop=self._stop, on_report=self._report)
+        run_forever(
+            self.kiosk,
+            interval=self.interval,
+            stop=self._stop,
+            on_report=self._report,
+            wake=self._wake,
+        )
+
+    def kick(self) -> None:
+        """Sync now ("Đồng bộ ngay", or just after a submission): the next pass starts at once,
+        or right after the one running. Any thread."""
+        self._wake.set()
 
     def _report(self, report: Any) -> None:
         from sync.client import sync_status
@@ -58,6 +70,7 @@ class SyncWorker(QObject):
     def stop(self, timeout: float = 10.0) -> bool:
         """Ask the loop to stop and wait up to ``timeout`` s; True when it has stopped."""
         self._stop.set()
+        self._wake.set()
         if self._thread is None:
             return True
         self._thread.join(timeout)

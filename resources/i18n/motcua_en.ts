@@ -289,6 +289,10 @@
         <translation>The dossier being entered has unsaved changes. Leave this screen? (What was saved stays under unfinished dossiers.)</translation>
     </message>
     <message>
+        <source>Đang đồng bộ với tỉnh…</source>
+        <translation>Syncing with the province…</translation>
+    </message>
+    <message>
         <source>Sai mã PIN quản trị</source>
         <translation>Wrong admin PIN</translation>
     </message>
@@ -967,6 +971,49 @@
     </message>
 </context>
 <context>
+    <name>RefusedDialog</name>
+    <message>
+        <source>Mục bị tỉnh từ chối</source>
+        <translation>Items refused by the province</translation>
+    </message>
+    <message>
+        <source>Các mục này vẫn lưu trên máy. Khắc phục nguyên nhân (hoặc liên hệ tỉnh), rồi bấm Gửi lại.</source>
+        <translation>These items are still kept on this PC. Fix the cause (or contact the province), then press Send again.</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Loại</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Lúc</source>
+        <translation>At</translation>
+    </message>
+    <message>
+        <source>Lý do của tỉnh</source>
+        <translation>The province's reason</translation>
+    </message>
+    <message>
+        <source>Gửi lại tất cả</source>
+        <translation>Send all again</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>{n} mục</source>
+        <translation>{n} item(s)</translation>
+    </message>
+    <message>
+        <source>Không đọc được danh sách: {e}</source>
+        <translation>Could not read the list: {e}</translation>
+    </message>
+</context>
+<context>
     <name>RepeatEditor</name>
     <message>
         <source>+ Thêm</source>
@@ -1268,8 +1315,8 @@
         <translation>{n} item(s) waiting to be sent (saved on this PC)</translation>
     </message>
     <message>
-        <source>{n} mục bị tỉnh từ chối — xem lý do: motcua sync status</source>
-        <translation>{n} item(s) refused by the province — see why: motcua sync status</translation>
+        <source>{n} mục bị tỉnh từ chối</source>
+        <translation>{n} item(s) refused by the province</translation>
     </message>
     <message>
         <source>Mất kết nối với tỉnh, sẽ tự thử lại</source>
@@ -1286,6 +1333,14 @@
     <message>
         <source>Chưa đồng bộ lần nào</source>
         <translation>Not synced yet</translation>
+    </message>
+    <message>
+        <source>Xem</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Đồng bộ ngay</source>
+        <translation>Sync now</translation>
     </message>
 </context>
 <context>

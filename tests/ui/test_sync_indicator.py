@@ -42,7 +42,10 @@ def test_describe_each_state() -> None:
 
 @pytest.mark.parametrize("server", ["sqlite"], indirect=True)
 def test_background_sync_sends_and_the_line_says_so(
-    qtbot: Any, runner: Any, tmp_path: Path, server: Srv  # noqa: F811
+    qtbot: Any,
+    runner: Any,
+    tmp_path: Path,
+    server: Srv,  # noqa: F811
 ) -> None:
     k = open_enrolled(tmp_path / "kiosk", server)
     worker = SyncWorker(k, interval=0.2)
@@ -59,6 +62,78 @@ def test_background_sync_sends_and_the_line_says_so(
         assert "Đã đồng bộ" in screen.sync.label.text()
         codes = [d["code"] for d in server.service.list_dossiers(agency_id=k.office.agency_id)]
         assert codes == [sub.code]
+    finally:
+        assert worker.stop(15)
+        k.close()
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_refused_items_are_shown_with_the_reason_and_sent_again(
+    qtbot: Any,
+    runner: Any,
+    tmp_path: Path,
+    server: Srv,  # noqa: F811
+) -> None:
+    from kiosk_app.ui.clerk.shell import ClerkShell
+    from sync.client import sync_once
+
+    k = open_enrolled(tmp_path / "kiosk", server)
+    try:
+        from kiosk_app.store import outbox
+
+        sub = submit(k, [])
+        # an item the province refuses (a rating out of range), linked to the dossier
+        with k.store.write() as db:
+            outbox.enqueue(
+                db,
+                kind="rating.submitted",
+                entity_id=sub.dossier_id,
+                at="2025-03-12T09:40:00+07:00",
+                payload={"id": sub.dossier_id, "at": "2025-03-12T09:40:00+07:00", "level": 9,
+                         "reasons": [], "channel": "kiosk"},
+            )  # fmt: skip
+        report = sync_once(k)
+        assert report.rejected == 1, report.rejections
+        w = ClerkShell(k, runner)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w.start.loaded, timeout=15000)
+        assert w.start.sync.level == "refused"
+        assert w.start.sync.refused_button.isVisibleTo(w.start.sync)
+        dialog = w.show_refused()
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=15000)
+        assert dialog.table.rowCount() == 1
+        assert dialog.table.item(0, 0).text() == sub.code
+        assert dialog.table.item(0, 3).text()  # the server's own words
+        with qtbot.waitSignal(dialog.retried, timeout=15000) as sig:
+            dialog.retry_all()
+        assert sig.args == [1]
+        states = k.store.query("SELECT state FROM outbox WHERE kind != 'dossier.submitted'")
+        assert [r["state"] for r in states] == ["pending"]
+    finally:
+        k.close()
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_sync_now_starts_a_pass_at_once(
+    qtbot: Any,
+    tmp_path: Path,
+    server: Srv,  # noqa: F811
+) -> None:
+    k = open_enrolled(tmp_path / "kiosk", server)
+    worker = SyncWorker(k, interval=3600)  # the timer alone would wait an hour
+    reports: list[Any] = []
+    worker.reported.connect(lambda report, _status: reports.append(report))
+    try:
+        worker.start()
+        qtbot.waitUntil(lambda: len(reports) == 1, timeout=30000)
+        sub = submit(k, [])
+        worker.kick()
+        qtbot.waitUntil(lambda: len(reports) == 2, timeout=30000)
+        assert reports[1].pushed == 1
+        assert [d["code"] for d in server.service.list_dossiers(agency_id=k.office.agency_id)] == [
+            sub.code
+        ]
     finally:
         assert worker.stop(15)
         k.close()

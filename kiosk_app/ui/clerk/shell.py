@@ -108,6 +108,8 @@ class ClerkShell(QMainWindow):
         self.sync_worker = sync_worker
         if sync_worker is not None:
             sync_worker.reported.connect(self.start.sync_reported)
+        self.start.sync.sync_now.connect(self.sync_now)
+        self.start.sync.show_refused.connect(self.show_refused)
         self._desk: Any = None
         self.stack.addWidget(self.start)
         self.start.procedure_chosen.connect(lambda code: self.open_wizard(code))
@@ -252,6 +254,23 @@ class ClerkShell(QMainWindow):
     def _wizard_finished(self, _code: str) -> None:
         self._drop_wizard()
         self.show_start()
+        self.sync_now()  # a new dossier: send it while the citizen is still at the desk
+
+    # ------------------------------------------------------------------ sync
+    def sync_now(self) -> None:
+        """Ask the background sync for a pass now (nothing when the desk runs without one)."""
+        if self.sync_worker is not None:
+            self.sync_worker.kick()
+            self.statusBar().showMessage(self.tr("Đang đồng bộ với tỉnh…"), 5000)
+
+    def show_refused(self) -> Any:
+        """The items the province refused, with its reasons and "Gửi lại"."""
+        from kiosk_app.ui.clerk.refused_dialog import RefusedDialog
+
+        dialog = RefusedDialog(self.kiosk, self.runner, self)
+        dialog.retried.connect(lambda _n: (self.sync_now(), self.start.reload()))
+        dialog.open()
+        return dialog
 
     def _wizard_cancelled(self) -> None:
         self._drop_wizard()

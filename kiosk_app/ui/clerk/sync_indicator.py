@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk_app.ui.clerk import format_time_short
 
@@ -34,9 +34,9 @@ def describe(status: dict[str, Any] | None, report: Any = None) -> tuple[str, st
         else ""
     )
     if refused:
-        line = QCoreApplication.translate(
-            "SyncIndicator", "{n} mục bị tỉnh từ chối — xem lý do: motcua sync status"
-        ).format(n=refused)
+        line = QCoreApplication.translate("SyncIndicator", "{n} mục bị tỉnh từ chối").format(
+            n=refused
+        )
         return "refused", " · ".join(x for x in (line, waiting) if x)
     errors = list(getattr(report, "errors", None) or [])
     if report is None and isinstance(status.get("last_attempt"), dict):
@@ -60,7 +60,11 @@ def describe(status: dict[str, Any] | None, report: Any = None) -> tuple[str, st
 
 
 class SyncIndicator(QFrame):
-    """A dot and a line; :meth:`show_status` updates both (GUI thread)."""
+    """A dot and a line; :meth:`show_status` updates both (GUI thread). "Đồng bộ ngay" asks
+    for a pass now (``sync_now``); "Xem" lists what the province refused (``show_refused``)."""
+
+    sync_now = Signal()
+    show_refused = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +77,14 @@ class SyncIndicator(QFrame):
         self.label.setWordWrap(True)
         layout.addWidget(self.dot)
         layout.addWidget(self.label, 1)
+        self.refused_button = QPushButton(self.tr("Xem"))
+        self.refused_button.setObjectName("syncRefused")
+        self.refused_button.clicked.connect(self.show_refused)
+        layout.addWidget(self.refused_button)
+        self.now_button = QPushButton(self.tr("Đồng bộ ngay"))
+        self.now_button.setObjectName("syncNow")
+        self.now_button.clicked.connect(self.sync_now)
+        layout.addWidget(self.now_button)
         self.level = ""
         self.show_status(None)
 
@@ -80,6 +92,8 @@ class SyncIndicator(QFrame):
         level, line = describe(status, report)
         self.level = level
         self.label.setText(line)
+        self.refused_button.setVisible(level == "refused")
+        self.now_button.setVisible(level != "off")
         for w in (self, self.dot):
             w.setProperty("level", level)
             w.style().unpolish(w)  # re-read the QSS rule for the new level
