@@ -1,0 +1,198 @@
+"""``motcua audit verify``, ``motcua backup`` and ``motcua restore``.
+
+    motcua audit verify [--anchor N:HASH …]        walk the audit chain, name the first break
+    motcua backup --to DIR [--keep N]              online, verified backup (docs/backup.md)
+    motcua restore --from DIR --data-dir NEW [--force]
+
+Every command takes ``--data-dir`` and ``--json``. Exit codes, as everywhere in ``motcua``:
+0 done / intact, 1 broken or failed (the chain is broken, the backup did not verify, the disk
+is full), 2 bad input (no store there, a malformed anchor, not a backup folder).
+
+Wired into ``kiosk_app.cli`` by :func:`add_commands`; :func:`run` runs the same commands
+without that wiring (``python -m kiosk_app.cli_trust backup --to DIR``). No Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk_app.cli_common import CommandError, emit, guarded
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk_app.config import default_data_dir
+
+    return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+# ------------------------------------------------------------------ audit verify
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from kiosk_app.config import DB_FILE
+    from kiosk_app.store.audit_verify import parse_anchor, verify
+
+    try:
+        anchors = [parse_anchor(a) for a in args.anchor or []]
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    path = _data_dir(args) / DB_FILE
+    if not path.is_file():
+        raise CommandError(f"{path.parent}: no kiosk store here ({DB_FILE})")
+    try:
+        # read-only: verifying must never change the file it judges (encryption at rest will
+        # open it through kiosk_app.store.db like every other connection)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            report = verify(conn, anchors)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"{path}: cannot read the audit log: {exc}", 1) from exc
+    if report.ok:
+        head = f"entry {report.head_n} {report.head_hash}" if report.head_n else "empty log"
+        extra = f", {report.anchors_checked} anchor(s) matched" if anchors else ""
+        text = f"audit log intact: {report.entries} entries{extra}; head {head}"
+    else:
+        lines = [f"audit log BROKEN at entry {report.first.n}: {report.first.message}"]
+        lines += [f"  also: {b.message}" for b in report.breaks[1:]]
+        text = "\n".join(lines)
+    emit(args, report.to_json(), text)
+    return 0 if report.ok else 1
+
+
+# ------------------------------------------------------------------ backup / restore
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kiosk_app.core.backup import BackupError, backup
+
+    try:
+        result = backup(_data_dir(args), Path(args.to), keep=args.keep)
+    except BackupError as exc:
+        raise CommandError(str(exc), exc.code) from exc
+    m = result.manifest
+    counts = m["counts"]
+    lines = [
+        f"backup written and verified: {result.path}",
+        f"  {counts.get('dossiers', 0)} dossier(s), {counts.get('outbox', 0)} outbox event(s), "
+        f"{counts.get('audit', 0)} audit entries (head {m['audit']['head_n']}: "
+        f"{m['audit']['head_hash']})",
+        f"  {len(m['attachments'])} attachment(s): {result.copied_files} copied "
+        f"({result.copied_bytes} bytes), {result.reused_files} already there",
+    ]
+    if result.pruned:
+        lines.append(f"  removed {len(result.pruned)} old backup(s): {', '.join(result.pruned)}")
+    lines += [f"  warning: {w}" for w in result.warnings]
+    emit(args, result.to_json(), "\n".join(lines))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk_app.core.backup import BackupError, restore
+    from kiosk_app.store.db import StoreError
+
+    if not args.data_dir:
+        raise CommandError("--data-dir is required: the folder to restore into")
+    try:
+        result = restore(Path(args.source), Path(args.data_dir), force=args.force)
+    except BackupError as exc:
+        raise CommandError(str(exc), exc.code) from exc
+    except StoreError as exc:
+        raise CommandError(f"restored store cannot be opened: {exc}", 1) from exc
+    m = result.manifest
+    counts = m["counts"]
+    by_state = counts.get("outbox_by_state", {})
+    lines = [
+        f"restored {result.backup.name} (taken {m['created_at']}, MotCua {m['app_version']}, "
+        f"schema v{m['schema_version']}) into {result.data_dir}",
+        f"  {counts.get('dossiers', 0)} dossier(s), {counts.get('drafts', 0)} draft(s), "
+        f"{result.attachments} attachment(s), {result.files} pushed file(s), "
+        f"{counts.get('audit', 0)} audit entries",
+        f"  outbox: {by_state.get('pending', 0)} waiting to be sent (the province answers "
+        f"'duplicate' for any it already has), {by_state.get('sent', 0)} sent, "
+        f"{by_state.get('rejected', 0)} rejected",
+        "  migrations applied: "
+        + (", ".join(str(n) for n in result.migrations_applied) or "none (already current)"),
+    ]
+    if result.moved_aside:
+        lines.append(
+            f"  the folder's previous store was moved aside: {', '.join(result.moved_aside)}"
+        )
+    lines += [f"  warning: {w}" for w in result.warnings]
+    emit(args, result.to_json(), "\n".join(lines))
+    return 0
+
+
+# ------------------------------------------------------------------ wiring
+def add_commands(subparsers: Any) -> None:
+    """Register ``audit``, ``backup`` and ``restore`` on ``motcua``'s subcommand parsers."""
+    from kiosk_app.core.backup import DEFAULT_KEEP
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="the kiosk's data folder (default: user data folder)")
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    audit = subparsers.add_parser("audit", help="the tamper-evident audit log").add_subparsers(
+        dest="sub", required=True, metavar="SUBCOMMAND"
+    )
+    s = audit.add_parser(
+        "verify", parents=[common], help="check the hash chain; name the first broken link"
+    )
+    s.add_argument(
+        "--anchor",
+        action="append",
+        metavar="N:HASH",
+        help="an entry's hash recorded elsewhere (a backup manifest, the province); repeatable",
+    )
+    s.set_defaults(func=guarded(cmd_audit_verify))
+
+    s = subparsers.add_parser(
+        "backup", parents=[common], help="online, verified backup of the store and attachments"
+    )
+    s.add_argument("--to", required=True, metavar="DIR", help="backup folder (USB disk, 2nd drive)")
+    s.add_argument(
+        "--keep",
+        type=int,
+        default=DEFAULT_KEEP,
+        help=f"complete backups to keep in DIR (default {DEFAULT_KEEP})",
+    )
+    s.set_defaults(func=guarded(cmd_backup))
+
+    s = subparsers.add_parser(
+        "restore", parents=[common], help="restore a backup onto a fresh data folder"
+    )
+    s.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="DIR",
+        help="a backup folder, or a backup destination (its newest backup)",
+    )
+    s.add_argument("--force", action="store_true", help="restore into a non-empty data folder")
+    s.set_defaults(func=guarded(cmd_restore))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua", description="MotCua Kiosk: audit log and backups")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_commands(sub)
+    return p
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as exc:  # noqa: BLE001 - the one-line promise
+        from kiosk_app.store.db import StoreError
+
+        kind = "store" if isinstance(exc, StoreError) else type(exc).__name__
+        print(f"motcua: {kind}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(run())
