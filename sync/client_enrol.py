@@ -207,6 +207,9 @@ def enrol(
             sync_state.resend_all(db)
         sync_state.save_device(db, row)
         sync_state.put_meta(db, {"enrolled_from_demo": bool(office.demo)})
+        raised = _follow_issued(db, data)
+        if raised:
+            sync_state.put_meta(db, {"counters_raised_at_enrol": raised})
     if office.demo:
         from kiosk_app.bootstrap import office_for
 
@@ -214,6 +217,29 @@ def enrol(
         if getattr(kiosk, "_intake", None) is not None:
             kiosk.intake.office = kiosk.office
     return {**row, "adopted_office": bool(office.demo)}
+
+
+def _follow_issued(db: Any, data: dict[str, Any]) -> dict[str, int]:
+    """Raise this slot's daily code counters to what the province says the slot issued
+    (``issued``: {YYMMDD: seq}); returns the days raised. A server without the field (older
+    protocol) sends nothing and nothing changes."""
+    from datetime import datetime as _dt
+
+    from kiosk_app.store.codes import raise_counter
+
+    issued = data.get("issued") or {}
+    raised: dict[str, int] = {}
+    if not isinstance(issued, dict):
+        return raised
+    for day_text, seq in issued.items():
+        try:
+            day = _dt.strptime(str(day_text), "%y%m%d").date()
+            seq = int(seq)
+        except (TypeError, ValueError):
+            continue
+        if raise_counter(db, data["agency_id"], day, int(data["slot"]), seq):
+            raised[str(day_text)] = seq
+    return raised
 
 
 def _adopted(db: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,12 @@ class EnrolAnswer(BaseModel):
     protocol: int
     server_time: str
     feeds: list[str]
+    issued: dict[str, int] = Field(
+        default_factory=dict,
+        description="Highest dossier-code sequence the server holds per code day (YYMMDD) for "
+        "this agency's slot, last 60 days: a replacement or restored kiosk raises its daily "
+        "counters to these so it never issues a code twice.",
+    )
 
 
 class TokenRequest(BaseModel):

@@ -307,6 +307,9 @@ def _select_in(
     return tx.all(f"{select} WHERE {column} IN ({_marks(ordered)}){suffix}", ordered)
 
 
+ISSUED_DAYS = 60  # how far back enrolment reports the codes a slot issued
+
+
 # ------------------------------------------------------------------ the service
 class Service:
     """All server use-cases over one database and one data folder. Thread-safe."""
@@ -469,7 +472,30 @@ class Service:
             "protocol": P.PROTOCOL_VERSION,
             "server_time": now,
             "feeds": list(P.FEEDS),
+            "issued": self._issued(row["agency_id"], int(row["slot"])),
         }
+
+    def _issued(self, agency_id: str, slot: int, days: int = ISSUED_DAYS) -> dict[str, int]:
+        """The highest sequence the server holds per code day (``YYMMDD``) for this agency's
+        slot over the last ``days`` days. A kiosk restored from a backup (or a new PC taking
+        over a slot) raises its counters to these, so it never re-issues a code a lost PC gave
+        a citizen after the backup — as long as those dossiers reached the province."""
+        since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        with self.db.tx(write=False) as tx:
+            rows = tx.all(
+                "SELECT code FROM dossiers WHERE agency_id = ? AND updated_at >= ?",
+                [agency_id, since],
+            )
+        out: dict[str, int] = {}
+        prefix = f"{agency_id}-"
+        for r in rows:
+            rest = str(r["code"])[len(prefix) :] if str(r["code"]).startswith(prefix) else ""
+            day, _, seq = rest.partition("-")
+            if len(day) == 6 and day.isdigit() and len(seq) == 4 and seq.isdigit():
+                n = int(seq)
+                if n // 1000 == slot and n > out.get(day, -1):
+                    out[day] = n
+        return out
 
     def add_operator(self, name: str) -> dict[str, Any]:
         token = OPERATOR_PREFIX + secrets.token_urlsafe(32)

@@ -624,3 +624,44 @@ def test_kiosk_ratings_reach_the_province_once(kiosk_on: Any, server: Srv) -> No
             [k.office.agency_id],
         )
     assert [(r["level"], r["dossier_code"]) for r in rows] == [(1, None), (5, sub.code)]
+
+
+def test_a_replacement_pc_follows_the_codes_its_slot_already_issued(
+    kiosk_on: Any, server: Srv, tmp_path: Path  # noqa: F811
+) -> None:
+    """The lost PC's dossiers reached the province; the PC that takes over its slot (a
+    restore from an older backup, or a new one) must not issue those codes again."""
+    from kiosk_app.bootstrap import configure_office, open_kiosk
+    from kiosk_app.core.intake import VN_TZ
+
+    old = kiosk_on
+    issued = [submit(old, []).code for _ in range(3)]
+    assert sync_once(old).ok
+    office = old.office
+    new_dir = tmp_path / "replacement"
+    configure_office(
+        new_dir,
+        {
+            "agency_id": office.agency_id,
+            "commune_code": office.commune_code,
+            "device_slot": office.device_slot,
+            "agency_name": "UBND thử",
+        },
+    )
+    new = open_kiosk(new_dir)
+    try:
+        new.intake.clock = FakeClock(datetime(2025, 3, 12, 9, 45, tzinfo=VN_TZ))
+        code = server.service.create_enrolment(
+            commune=office.commune_code,
+            agency_id=office.agency_id,
+            slot=office.device_slot,
+            replace=True,
+        )["code"]
+        enrol(new, server.url, code, device_name="Máy thay thế")
+        fresh = submit(new, []).code
+        assert fresh not in issued
+        assert int(fresh[-4:]) == int(max(issued)[-4:]) + 1  # follows the lost PC's last code
+        report = sync_once(new)
+        assert report.ok and report.rejected == 0, report.rejections
+    finally:
+        new.close()
