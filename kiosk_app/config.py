@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
         "same_day_cutoff", "15:00", "Nhận sau giờ này: thủ tục trong ngày trả ngày làm việc sau"
     ),
     Setting("demo", False, "Đang chạy văn phòng mẫu (chưa cấu hình)"),
+    # Fees by bank transfer (VietQR, docs/vietqr.md); all three empty = no payment QR anywhere
+    Setting(
+        "payment_bank_bin", "", "Mã BIN (6 chữ số) của ngân hàng giữ tài khoản nhận phí, lệ phí"
+    ),
+    Setting("payment_account", "", "Số tài khoản nhận phí, lệ phí (chữ số/chữ cái, tối đa 19)"),
+    Setting("payment_account_name", "", "Tên chủ tài khoản nhận phí (in và hiện bên cạnh mã QR)"),
 )
 SETTING_NAMES = {s.name for s in SETTINGS}
 
@@ -78,6 +84,9 @@ class Office:
     cutoff: time = time(15, 0)
     demo: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    payment_bank_bin: str = ""
+    payment_account: str = ""
+    payment_account_name: str = ""
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> Office:
@@ -97,4 +106,7 @@ class Office:
             saturday_morning=bool(merged["saturday_morning"]),
             cutoff=hm(merged["same_day_cutoff"]),
             demo=bool(merged["demo"]),
+            payment_bank_bin=str(merged["payment_bank_bin"] or ""),
+            payment_account=str(merged["payment_account"] or ""),
+            payment_account_name=str(merged["payment_account_name"] or ""),
         )

@@ -268,6 +268,11 @@ def validate_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         issues["same_day_cutoff"] = "Giờ chốt trong ngày phải có dạng GG:PP (ví dụ 15:00)"
     out["saturday_morning"] = bool(values.get("saturday_morning"))
     out[PRINTER_SETTING] = str(values.get(PRINTER_SETTING) or "").strip()
+    from kiosk_app.core.payment import check_payment_settings
+
+    payment, payment_issues = check_payment_settings(values)
+    out |= payment
+    issues |= payment_issues
     if issues:
         raise SettingsError(issues)
     return out

@@ -50,6 +50,8 @@ PART_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "appointment": ("appointment",),
         "delivery": ("delivery",),
         "fees": ("fees",),
+        # the VietQR payment block (printed only when a fee is due and the office has an account)
+        "payment": ("payment_title", "payment_account", "payment_amount", "payment_note"),
         "register": ("register",),
         "signatures": ("signer_left", "signer_right"),
         "note": ("note",),
@@ -157,6 +159,9 @@ TEXT_FIELDS = frozenset(
         "reason",
         "new_appointment",
         "officer",
+        "payment_account_name",
+        "payment_account",
+        "payment_bank",
     }
 )
 _DATE = frozenset({"hh", "mi", "dd", "MM", "yyyy"})

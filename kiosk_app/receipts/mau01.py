@@ -25,6 +25,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -230,6 +231,38 @@ def _fees(c: _Ctx) -> list[Flowable]:
 
 
 PARTS["fees"] = _fees
+
+
+def _payment(c: _Ctx) -> list[Flowable]:
+    # The VietQR code for paying the fee by transfer, boxed and labelled so that it is not
+    # taken for the lookup QR beside the dossier code at the top; nothing when no fee is due
+    # by transfer or the office has no bank account (ReceiptModel.payment_qr is then "").
+    if not c.model.payment_qr:
+        return []
+    w = c.layout.wording
+    qr = a_paper_qr(c.model.payment_qr, c.layout, c.spec.name)
+    lines: list[Flowable] = [
+        para(w.text("mau01", key), c.values, c.styles.body)
+        for key in ("payment_title", "payment_account", "payment_amount", "payment_note")
+    ]
+    pad = 2 * mm
+    table = Table([[qr, lines]], colWidths=[qr.side + 2 * pad, c.width - qr.side - 2 * pad])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad / 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
+            ]
+        )
+    )
+    return [spacer(1.5), KeepTogether([table]), spacer(1.5)]
+
+
+PARTS["payment"] = _payment
 
 
 def render_mau01(model: ReceiptModel, layout: ReceiptLayout, paper: str, qr_text: str) -> bytes:

@@ -121,6 +121,12 @@ class ReceiptModel:
     register_book: str = ""
     register_number: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    # the VietQR payload for paying the fee by transfer ("" = no payment block) and the
+    # account printed beside it (kiosk_app.core.payment)
+    payment_qr: str = ""
+    payment_account_name: str = ""
+    payment_account: str = ""
+    payment_bank: str = ""
 
     def values(self, empty: str = "") -> dict[str, str]:
         """The template placeholders (wording.yaml), unescaped; missing values become ``empty``."""
@@ -152,6 +158,9 @@ class ReceiptModel:
             "lookup_address": self.lookup_address,
             "book": self.register_book,
             "number": self.register_number,
+            "payment_account_name": self.payment_account_name,
+            "payment_account": self.payment_account,
+            "payment_bank": self.payment_bank,
         }
         raw |= dict(self.extra)
         return {k: (v if v else empty) for k, v in raw.items()}
@@ -233,6 +242,7 @@ def build_model(
         payment_text = w.text("common", "payment_unknown")
     else:
         payment_text = ""
+    payment = _payment_block(office, fee, d.get("payment") or {}, nfc(d.get("code")))
     extra_values = {k: nfc(v) for k, v in (extra or {}).items()}
     if received is not None:
         extra_values.setdefault("received_date", format_date(received, w))
@@ -276,7 +286,34 @@ def build_model(
         register_book=nfc(d.get("register_book")),
         register_number=nfc(d.get("register_number")),
         extra=extra_values,
+        **payment,
     )
+
+
+def _payment_block(office: Any, fee: int, payment: Mapping[str, Any], code: str) -> dict[str, str]:
+    """The model's ``payment_*`` fields: the VietQR payload and the account, when the fee is
+    due by transfer — a fee, not marked paid, not taken in cash or online, and an office with a
+    bank account. Nothing is computed for a free dossier."""
+    if not fee or payment.get("paid") or payment.get("paid_at"):
+        return {}
+    from kiosk_app.core import payment as pay
+    from kiosk_app.core.vietqr import VietQRError
+
+    if payment.get("method") in pay.PAID_ELSEWHERE:
+        return {}
+    try:
+        payload = pay.payment_qr_for(office, fee, code)
+    except VietQRError:  # a fee over the NAPAS limit: the receipt prints without the block
+        return {}
+    if payload is None:
+        return {}
+    account = pay.account_of(office)
+    return {
+        "payment_qr": payload,
+        "payment_account_name": nfc(account["account_name"]),
+        "payment_account": nfc(account["account"]),
+        "payment_bank": nfc(account["bank"]),
+    }
 
 
 def _fill_missing(template: str, known: Mapping[str, str]) -> dict[str, str]:

@@ -535,8 +535,40 @@
         <translation>Where to collect the result</translation>
     </message>
     <message>
+        <source>Mã QR thanh toán (VietQR)</source>
+        <translation>Payment QR code (VietQR)</translation>
+    </message>
+    <message>
         <source>Lệ phí: %1</source>
         <translation>Fee: %1</translation>
+    </message>
+    <message>
+        <source>mã hồ sơ (cấp khi nộp hồ sơ)</source>
+        <translation>the dossier code (given on submission)</translation>
+    </message>
+    <message>
+        <source>Chủ tài khoản: %1
+Ngân hàng: %2
+Số tài khoản: %3
+Số tiền: %4
+Nội dung: %5</source>
+        <translation>Account holder: %1
+Bank: %2
+Account number: %3
+Amount: %4
+Transfer note: %5</translation>
+    </message>
+    <message>
+        <source>Mã QR có mã hồ sơ: hiện sau khi nộp hồ sơ và in trên giấy tiếp nhận</source>
+        <translation>The QR carries the dossier code: it appears after submission and is printed on the receipt</translation>
+    </message>
+    <message>
+        <source>Đang tạo mã QR…</source>
+        <translation>Making the QR code…</translation>
+    </message>
+    <message>
+        <source>Không tạo được mã QR: %1</source>
+        <translation>Could not make the QR code: %1</translation>
     </message>
 </context>
 <context>
@@ -1070,6 +1102,14 @@
         <translation>(default printer)</translation>
     </message>
     <message>
+        <source>(không nhận chuyển khoản)</source>
+        <translation>(no bank transfers)</translation>
+    </message>
+    <message>
+        <source>VD: UBND XA NAM DONG</source>
+        <translation>e.g. UBND XA NAM DONG</translation>
+    </message>
+    <message>
         <source>Mã định danh cơ quan</source>
         <translation>Agency identifier</translation>
     </message>
@@ -1104,6 +1144,18 @@
     <message>
         <source>Máy in phiếu</source>
         <translation>Slip printer</translation>
+    </message>
+    <message>
+        <source>Ngân hàng nhận phí (mã BIN)</source>
+        <translation>Bank receiving fees (BIN)</translation>
+    </message>
+    <message>
+        <source>Số tài khoản nhận phí</source>
+        <translation>Fee account number</translation>
+    </message>
+    <message>
+        <source>Tên chủ tài khoản</source>
+        <translation>Account holder's name</translation>
     </message>
     <message>
         <source>Lưu</source>

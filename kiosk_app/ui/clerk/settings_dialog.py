@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTime
+from PySide6.QtCore import QCoreApplication, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core.desk import PRINTER_SETTING, Desk, SettingsError
+from kiosk_app.core.payment import ACCOUNT, ACCOUNT_NAME, BIN, banks
 
 PLACEHOLDER_PIN = "1234"
 
@@ -103,6 +104,20 @@ class SettingsDialog(QDialog):
 
         for name in QPrinterInfo.availablePrinterNames():
             self.printer.addItem(name, name)
+        # The account that receives fees by bank transfer (VietQR); all empty = no payment QR.
+        # The bank: one of the main banks (resources/lists/banks.yaml) or any BIN typed in.
+        self.bank_bin = QComboBox()
+        self.bank_bin.setEditable(True)
+        self.bank_bin.addItem(self.tr("(không nhận chuyển khoản)"), "")
+        for bank in banks():
+            self.bank_bin.addItem(f"{bank.bin} – {bank.short}", bank.bin)
+            self.bank_bin.setItemData(
+                self.bank_bin.count() - 1, bank.name, Qt.ItemDataRole.ToolTipRole
+            )
+        self.account = QLineEdit()
+        self.account.setMaxLength(19)
+        self.account_name = QLineEdit()
+        self.account_name.setPlaceholderText(self.tr("VD: UBND XA NAM DONG"))
 
         def pair(a: QTimeEdit, b: QTimeEdit) -> QWidget:
             w = QWidget()
@@ -125,6 +140,9 @@ class SettingsDialog(QDialog):
             ("saturday_morning", "", self.saturday),
             ("same_day_cutoff", self.tr("Giờ chốt nhận trong ngày"), self.cutoff),
             (PRINTER_SETTING, self.tr("Máy in phiếu"), self.printer),
+            (BIN, self.tr("Ngân hàng nhận phí (mã BIN)"), self.bank_bin),
+            (ACCOUNT, self.tr("Số tài khoản nhận phí"), self.account),
+            (ACCOUNT_NAME, self.tr("Tên chủ tài khoản"), self.account_name),
         ]
         for name, label, editor in rows:
             box = QWidget()
@@ -172,6 +190,14 @@ class SettingsDialog(QDialog):
             self.printer.setCurrentIndex(index)
         else:
             self.printer.setEditText(name)
+        bank_bin = str(values.get(BIN) or "")
+        index = self.bank_bin.findData(bank_bin)
+        if index >= 0:
+            self.bank_bin.setCurrentIndex(index)
+        else:
+            self.bank_bin.setEditText(bank_bin)
+        self.account.setText(str(values.get(ACCOUNT) or ""))
+        self.account_name.setText(str(values.get(ACCOUNT_NAME) or ""))
         self.loaded = True
 
     def current(self) -> dict[str, Any]:
@@ -186,7 +212,19 @@ class SettingsDialog(QDialog):
             "saturday_morning": self.saturday.isChecked(),
             "same_day_cutoff": _hm(self.cutoff),
             PRINTER_SETTING: self._printer_name(),
+            BIN: self._bank_bin(),
+            ACCOUNT: self.account.text(),
+            ACCOUNT_NAME: self.account_name.text(),
         }
+
+    def _bank_bin(self) -> str:
+        """The chosen bank's BIN, or what was typed (a BIN not in the list)."""
+        text = self.bank_bin.currentText().strip()
+        index = self.bank_bin.findText(text)
+        if index >= 0:
+            return str(self.bank_bin.itemData(index) or "")
+        head = text.split()[0] if text.split() else ""
+        return head if len(head) == 6 and head.isdigit() else text
 
     def _printer_name(self) -> str:
         text = self.printer.currentText().strip()
