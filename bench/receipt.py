@@ -53,14 +53,17 @@ def _bare(lines: list[str], pages: int, font: str) -> bytes:
     return out.getvalue()
 
 
-def _median_ms(fn, runs: int) -> float:
-    fn()  # warm-up: fonts registered, caches filled
-    times = []
+def _medians_ms(first, second, runs: int) -> tuple[float, float]:
+    """Median ms of ``first`` and of ``second``, timed alternately so that a burst of load on
+    this shared machine falls on both and not on one phase (it skewed the ratio by ±1)."""
+    first(), second()  # warm-up: fonts registered, caches filled
+    a, b = [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        for fn, times in ((first, a), (second, b)):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(a), statistics.median(b)
 
 
 def main() -> None:
@@ -82,10 +85,11 @@ def main() -> None:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         font = register_fonts().regular
 
-        receipt_ms = _median_ms(
-            lambda: render_pdf(kiosk, code, kind="mau01", paper="a5", qr_text=qr_text), args.runs
+        receipt_ms, bare_ms = _medians_ms(
+            lambda: render_pdf(kiosk, code, kind="mau01", paper="a5", qr_text=qr_text),
+            lambda: _bare(lines, pages, font),
+            args.runs,
         )
-        bare_ms = _median_ms(lambda: _bare(lines, pages, font), args.runs)
     finally:
         kiosk.close()
     ratio = receipt_ms / bare_ms
