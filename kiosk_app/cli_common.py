@@ -12,7 +12,7 @@ import argparse
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -45,3 +45,25 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         sys.stdout.write("\n")
     else:
         print(text)
+
+
+def run_group(
+    add_commands: Callable[[Any], None], description: str, argv: Sequence[str] | None = None
+) -> int:
+    """``motcua`` with only one command group (``python -m kiosk_app.cli_<group>``, tests):
+    the same parsing, output and exit codes — usage errors 2, ``--help`` 0, and any failure
+    one line and 1 instead of a traceback."""
+    parser = argparse.ArgumentParser(prog="motcua", description=description)
+    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return args.func(args)
+    except Exception as exc:  # noqa: BLE001 - the one-line promise of kiosk_app.cli.main
+        from kiosk_app.store.db import StoreError
+
+        kind = "store" if isinstance(exc, StoreError) else type(exc).__name__
+        print(f"motcua: {kind}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk_app.cli_common import CommandError, emit, guarded
+from kiosk_app.cli_common import CommandError, emit, guarded, run_group
 
 VN_LABEL = "giờ Việt Nam, UTC+7"
 STATUS_VI = {
@@ -409,17 +409,7 @@ def add_commands(subparsers: Any) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """``motcua`` with only the ``receipt`` group: same parsing, output and exit codes."""
-    parser = argparse.ArgumentParser(prog="motcua", description="MotCua Kiosk receipts")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # usage errors (2) and --help (0) return instead of exiting
-        return exc.code if isinstance(exc.code, int) else 2
-    try:
-        return args.func(args)
-    except Exception as exc:  # noqa: BLE001 - the one-line promise of kiosk_app.cli.main
-        print(f"motcua: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
-        return 1
+    return run_group(add_commands, "MotCua Kiosk receipts", argv)
 
 
 if __name__ == "__main__":

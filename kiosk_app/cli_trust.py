@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk_app.cli_common import CommandError, emit, guarded
+from kiosk_app.cli_common import CommandError, emit, guarded, run_group
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -175,23 +175,9 @@ def add_commands(subparsers: Any) -> None:
     s.set_defaults(func=guarded(cmd_restore))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="motcua", description="MotCua Kiosk: audit log and backups")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_commands(sub)
-    return p
-
-
 def run(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except Exception as exc:  # noqa: BLE001 - the one-line promise
-        from kiosk_app.store.db import StoreError
-
-        kind = "store" if isinstance(exc, StoreError) else type(exc).__name__
-        print(f"motcua: {kind}: {exc}".splitlines()[0], file=sys.stderr)
-        return 1
+    """``motcua`` with only this group (``python -m kiosk_app.cli_trust``)."""
+    return run_group(add_commands, "MotCua Kiosk: audit log and backups", argv)
 
 
 if __name__ == "__main__":
