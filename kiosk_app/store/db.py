@@ -24,6 +24,12 @@ import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
+# The driver's exception classes, named once: code outside this module catches these, never
+# ``sqlite3.*`` directly, so swapping the driver (SQLCipher for encryption at rest) is local.
+IntegrityError = sqlite3.IntegrityError
+DatabaseError = sqlite3.DatabaseError
+OperationalError = sqlite3.OperationalError
+
 
 class StoreError(RuntimeError):
     """The database cannot be used (corrupt, newer than this program, unwritable)."""
