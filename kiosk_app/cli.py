@@ -399,6 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk_app import cli_sync
 
     cli_sync.add_commands(sub)
+    from kiosk_app import cli_stats
+
+    cli_stats.add_commands(sub)
     from kiosk_app import cli_trust
 
     cli_trust.add_commands(sub)

@@ -1,0 +1,1 @@
+"""Printable and exportable reports (statistics as CSV, Excel and PDF). No Qt."""
