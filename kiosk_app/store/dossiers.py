@@ -50,6 +50,32 @@ def insert_documents(
         )
 
 
+def append_documents(
+    db: sqlite_utils.Database, dossier_id: str, docs: list[dict[str, Any]]
+) -> None:
+    """Add papers after the dossier's own (a supplement), keeping their order."""
+    import uuid6
+
+    start = db.execute(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM dossier_documents WHERE dossier_id = ?",
+        [dossier_id],
+    ).fetchone()[0]
+    for pos, doc in enumerate(docs, start=start):
+        db.execute(
+            "INSERT INTO dossier_documents (id, dossier_id, requirement_id, name, form, count, "
+            "position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                str(uuid6.uuid7()),
+                dossier_id,
+                doc.get("id"),
+                doc["name"],
+                doc["form"],
+                int(doc["count"]),
+                pos,
+            ],
+        )
+
+
 def link_attachment(
     db: sqlite_utils.Database,
     dossier_id: str,
