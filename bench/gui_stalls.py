@@ -100,6 +100,9 @@ def type_keys(app: QApplication, widget, text: str) -> None:
 def session(app: QApplication, data: Path, scan: Path) -> dict[str, float]:
     kiosk = open_kiosk(data)
     window = build_window(kiosk, app)
+    from tests.ui.conftest import log_in  # the desk opens on its login screen
+
+    window.sign_in(log_in(kiosk))
     window.resize(1366, 768)
     window.show()
     pump(app, 1.0)
@@ -186,6 +189,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     tmp = Path(tempfile.mkdtemp(prefix="motcua-stalls-"))
+    os.environ.setdefault("MOTCUA_KEY_DIR", str(tmp / "keys-outside"))  # not the user's
     scan = tmp / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n" + os.urandom(2_000_000))  # a 2 MB scan
     worst_runs, bases = [], []

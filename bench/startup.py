@@ -126,6 +126,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="motcua-startup-"))
+    # the data key (encryption at rest) as a key file outside the data folder, as on a
+    # headless PC; never in this machine's keyring or config folder
+    _EXTRA_ENV["MOTCUA_KEY_DIR"] = str(data.with_name(data.name + "-keys"))
     if args.bytecode_cache:
         _EXTRA_ENV["PYTHONPYCACHEPREFIX"] = str(data / "pycache")
         _DROP_ENV.add("PYTHONDONTWRITEBYTECODE")

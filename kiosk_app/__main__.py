@@ -2,6 +2,12 @@
 
 Before Qt is imported we check there is a screen to draw on: on a machine without one, Qt
 aborts the process with a long message; we say so in one line and how to run under Xvfb.
+
+Clerk desk or self-service kiosk: ``--kiosk`` / ``--desk`` decide; without either, the device
+settings ``kiosk_mode_at_start`` and ``kiosk_orientation`` do (read from the store without Qt,
+:func:`start_mode`), because the kiosk's on-screen keyboard must be set up before the
+QApplication exists. ``--speech-helper`` (first argument only) runs the read-aloud helper
+process of a frozen build (kiosk_app.ui.kiosk.speech_helper).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def no_screen_reason() -> str | None:
@@ -32,7 +39,46 @@ def default_lang() -> str:
     return lang if lang in ("vi", "en") else "vi"
 
 
+def start_mode(args: argparse.Namespace) -> tuple[bool, str]:
+    """(kiosk?, orientation) from the command line, else from the store's device settings.
+
+    ``--desk`` wins over the setting (staff on a kiosk PC); ``--kiosk`` forces the kiosk;
+    ``--orientation`` wins over ``kiosk_orientation``. The store is read only when a setting
+    is needed; an unreadable store counts as "not set" (the app then reports it as usual).
+    """
+    if args.desk:
+        return False, args.orientation or "auto"
+    if args.kiosk and args.orientation:
+        return True, args.orientation
+    from kiosk_app.config import (
+        DB_FILE,
+        KIOSK_MODE_SETTING,
+        KIOSK_ORIENTATION_SETTING,
+        KIOSK_ORIENTATIONS,
+        default_data_dir,
+    )
+    from kiosk_app.store.settings import read_file
+
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    stored = read_file(data_dir / DB_FILE, (KIOSK_MODE_SETTING, KIOSK_ORIENTATION_SETTING)) or {}
+    kiosk = bool(args.kiosk) or stored.get(KIOSK_MODE_SETTING) is True
+    orientation = args.orientation or stored.get(KIOSK_ORIENTATION_SETTING) or "auto"
+    if orientation not in KIOSK_ORIENTATIONS:
+        print(
+            f"motcua-kiosk: kiosk_orientation {orientation!r} is not auto, portrait or "
+            "landscape; using auto",
+            file=sys.stderr,
+        )
+        orientation = "auto"
+    return kiosk, orientation
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--speech-helper"]:
+        from kiosk_app.ui.kiosk.speech_helper import main as speech_helper
+
+        return speech_helper(argv[1:])
     parser = argparse.ArgumentParser(prog="motcua-kiosk", description="MotCua Kiosk desktop app")
     parser.add_argument("--data-dir", help="data folder (default: the user's data folder)")
     parser.add_argument(
@@ -48,22 +94,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=default_lang(),
         help="interface language (default: $MOTCUA_LANG, else vi)",
     )
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--kiosk",
         action="store_true",
-        help="self-service kiosk mode: full screen, touch, for citizens (staff leave with the PIN)",
+        help="self-service kiosk mode: full screen, touch, for citizens (staff leave with the PIN)"
+        "; the default when the setting kiosk_mode_at_start is on",
+    )
+    mode.add_argument(
+        "--desk",
+        action="store_true",
+        help="the clerk's desk even when the setting kiosk_mode_at_start is on",
     )
     parser.add_argument(
         "--orientation",
         choices=("auto", "portrait", "landscape"),
-        default="auto",
-        help="kiosk screen layout (default: from the screen's shape)",
+        default=None,
+        help="kiosk screen layout (default: the setting kiosk_orientation, else from the "
+        "screen's shape)",
     )
     args = parser.parse_args(argv)
     reason = no_screen_reason()
     if reason:
         print(reason, file=sys.stderr)
         return 3
+    args.kiosk, args.orientation = start_mode(args)
     if args.kiosk:
         # The on-screen keyboard is an input method Qt picks when the application starts.
         from kiosk_app.ui.kiosk import prepare_environment

@@ -73,11 +73,11 @@ def run(args: argparse.Namespace) -> int:
         def shoot() -> None:
             window.runner.wait_idle(3000)
             window.grab().save(args.screenshot)
-            app.quit()
+            app.exit(0)  # not quit(): Qt 6 first asks every window to close, the kiosk refuses
 
         QTimer.singleShot(500, shoot)
     elif args.quit_after:
-        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: app.exit(0))
     try:
         return app.exec()
     finally:

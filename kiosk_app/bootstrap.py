@@ -118,6 +118,19 @@ class Kiosk:
     def intake(self, value: Intake) -> None:
         self._intake = value
 
+    def reload_office(self) -> Office:
+        """Read the office settings again (after the first-run set-up, or saved settings):
+        the office, its calendar (office hours, cut-off) and the intake's office change
+        together, under the kiosk's lock. Reads the store: call it off the GUI thread."""
+        office = office_for(self.store, self.cache_dir)
+        with self._lock:
+            self.office = office
+            self._calendar = None
+            if self._intake is not None:
+                self._intake.office = office
+                self._intake.calendar = lambda: self.calendar
+        return office
+
     def close(self) -> None:
         self.store.close()
 
@@ -165,7 +178,7 @@ def open_kiosk(data_dir: Path | None = None) -> Kiosk:
         office = office_for(store, data_dir / CACHE_DIR)
         catalog = _catalog_for(store, data_dir)
         states = load_lifecycle(cache_dir=data_dir / CACHE_DIR)
-        files = AttachmentStore(data_dir / ATTACHMENTS_DIR)
+        files = AttachmentStore(data_dir / ATTACHMENTS_DIR, store.key)
         kiosk = Kiosk(data_dir, store, catalog, None, office, files, states=states)
         _check_office(office)
     except BaseException:

@@ -307,12 +307,21 @@ def cmd_dossier_search(args: argparse.Namespace) -> int:
 
 
 def cmd_dossier_export(args: argparse.Namespace) -> int:
+    from kiosk_app.core.session import command_line_session, record
     from kiosk_app.store import dossiers as rows
 
     k = _kiosk(args)
     try:
         with k.store.read() as db:
             data = rows.listing(db, limit=10**9)
+        # every citizen's record leaves the machine: audited (how many, where — not what)
+        record(
+            k.store,
+            command_line_session(),
+            "dossier.export",
+            None,
+            {"format": args.format, "count": len(data), "to": "file" if args.out else "stdout"},
+        )
     finally:
         k.close()
     with contextlib.ExitStack() as stack:
@@ -402,9 +411,15 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk_app import cli_stats
 
     cli_stats.add_commands(sub)
+    from kiosk_app import cli_setup
+
+    cli_setup.add_commands(sub)
     from kiosk_app import cli_trust
 
     cli_trust.add_commands(sub)
+    from kiosk_app import cli_user
+
+    cli_user.add_commands(sub)
     return p
 
 

@@ -269,8 +269,9 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ parser
 # ------------------------------------------------------------------ pdf / print
-def _render(args: argparse.Namespace) -> tuple[str, bytes]:
-    """(format, PDF) of the stored dossier ``args.code``; ReceiptCliError on refusal."""
+def _render(args: argparse.Namespace, action: str = "receipt.pdf") -> tuple[str, bytes]:
+    """(format, PDF) of the stored dossier ``args.code``; ReceiptCliError on refusal.
+    The PDF holds the citizen's data, so making it is audited (``action``, actor ``cli``)."""
     from kiosk_app.bootstrap import open_kiosk
     from kiosk_app.receipts.errors import DossierNotFoundError, ReceiptError
     from kiosk_app.receipts.issued import check_format, receipt_pdf
@@ -281,7 +282,17 @@ def _render(args: argparse.Namespace) -> tuple[str, bytes]:
         raise _fail(exc.message) from None
     kiosk = open_kiosk(Path(args.data_dir) if args.data_dir else None)
     try:
-        return fmt, receipt_pdf(kiosk, args.code, fmt=fmt, reprint=args.reprint)
+        pdf = receipt_pdf(kiosk, args.code, fmt=fmt, reprint=args.reprint)
+        from kiosk_app.core.session import command_line_session, record
+
+        record(
+            kiosk.store,
+            command_line_session(),
+            action,
+            args.code,
+            {"format": fmt, "reprint": bool(args.reprint)},
+        )
+        return fmt, pdf
     except DossierNotFoundError as exc:
         raise _fail(exc.message, 1) from None
     except ReceiptError as exc:
@@ -315,7 +326,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     from kiosk_app.receipts.issued import copies_for
 
-    fmt, pdf = _render(args)
+    fmt, pdf = _render(args, "receipt.print")
     # Qt must not look for a screen: a batch print runs from a terminal or a timer.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication

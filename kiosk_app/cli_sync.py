@@ -188,6 +188,38 @@ def cmd_sync_retry(args: argparse.Namespace) -> int:
     return 0 if n else 1
 
 
+def cmd_province_key(args: argparse.Namespace) -> int:
+    """Show the pinned province key, or pin one by hand from its JSON document (the file
+    `motcua-server keys show` prints): bundles are accepted only when signed by it."""
+    from sync.client_feeds import pin_province_key, pinned_province_key
+    from sync.signature import SignatureProblem
+
+    k = _kiosk(args)
+    try:
+        if args.key_action == "install":
+            if not args.file:
+                raise SyncCliError("province-key install needs the key document FILE")
+            try:
+                doc = json.loads(open(args.file, encoding="utf-8").read())  # noqa: SIM115
+            except (OSError, ValueError) as exc:
+                raise SyncCliError(f"{args.file}: cannot read a JSON key document: {exc}") from exc
+            try:
+                with k.store.write() as db:
+                    kid = pin_province_key(db, doc)
+            except SignatureProblem as exc:
+                raise SyncCliError(f"{args.file}: {exc}") from exc
+            _emit(args, {"kid": kid}, f"province key {kid} pinned")
+            return 0
+        with k.store.read() as db:
+            doc = pinned_province_key(db)
+    finally:
+        k.close()
+    if doc is None:
+        raise SyncCliError("no province key pinned (enrol, or `motcua province-key install`)", 1)
+    _emit(args, doc, f"province key {doc['kid']}: {doc['public_key']}")
+    return 0
+
+
 # ------------------------------------------------------------------ wiring
 def add_commands(subparsers: Any) -> None:
     """Register ``enrol`` and ``sync`` on ``motcua``'s subcommand parsers."""
@@ -227,6 +259,13 @@ def add_commands(subparsers: Any) -> None:
     rt.add_argument("event_ids", nargs="*", metavar="EVENT_ID", help="see `sync status --json`")
     rt.add_argument("--all", action="store_true", help="every rejected event")
     rt.set_defaults(func=_guarded(cmd_sync_retry))
+
+    s = subparsers.add_parser(
+        "province-key", parents=[common], help="the province key that signs catalogue bundles"
+    )
+    s.add_argument("key_action", choices=("show", "install"))
+    s.add_argument("file", nargs="?", help="install: the key document (`motcua-server keys show`)")
+    s.set_defaults(func=_guarded(cmd_province_key))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
     motcua audit verify [--anchor N:HASH …]        walk the audit chain, name the first break
     motcua backup --to DIR [--keep N]              online, verified backup (docs/backup.md)
-    motcua restore --from DIR --data-dir NEW [--force]
+    motcua restore --from DIR --data-dir NEW [--force] [--passphrase-stdin]
+    motcua key status | set-recovery | recover      the data key (kiosk_app.cli_key)
 
 Every command takes ``--data-dir`` and ``--json``. Exit codes, as everywhere in ``motcua``:
 0 done / intact, 1 broken or failed (the chain is broken, the backup did not verify, the disk
@@ -31,10 +32,10 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 # ------------------------------------------------------------------ audit verify
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from kiosk_app.config import DB_FILE
+    from kiosk_app.store import data_key
     from kiosk_app.store.audit_verify import parse_anchor, verify
+    from kiosk_app.store.db import DatabaseError, StoreError, raw_connect
 
     try:
         anchors = [parse_anchor(a) for a in args.anchor or []]
@@ -44,14 +45,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CommandError(f"{path.parent}: no kiosk store here ({DB_FILE})")
     try:
-        # read-only: verifying must never change the file it judges (encryption at rest will
-        # open it through kiosk_app.store.db like every other connection)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # read-only: verifying must never change the file it judges
+        conn = raw_connect(path, data_key.load_key(path.parent), read_only=True)
         try:
             report = verify(conn, anchors)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (DatabaseError, StoreError) as exc:
         raise CommandError(f"{path}: cannot read the audit log: {exc}", 1) from exc
     if report.ok:
         head = f"entry {report.head_n} {report.head_hash}" if report.head_n else "empty log"
@@ -91,13 +91,28 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk_app.cli_key import can_prompt, read_passphrase
     from kiosk_app.core.backup import BackupError, restore
+    from kiosk_app.core.restore import PassphraseNeeded
     from kiosk_app.store.db import StoreError
 
     if not args.data_dir:
         raise CommandError("--data-dir is required: the folder to restore into")
+    # needed only when this PC does not hold the backup's data key (another PC): asked on a
+    # terminal only then
+    passphrase = read_passphrase(args, required=False, prompt=False)
     try:
-        result = restore(Path(args.source), Path(args.data_dir), force=args.force)
+        try:
+            result = restore(
+                Path(args.source), Path(args.data_dir), force=args.force, passphrase=passphrase
+            )
+        except PassphraseNeeded:
+            if passphrase is not None or not can_prompt():
+                raise
+            passphrase = read_passphrase(args, required=False)
+            result = restore(
+                Path(args.source), Path(args.data_dir), force=args.force, passphrase=passphrase
+            )
     except BackupError as exc:
         raise CommandError(str(exc), exc.code) from exc
     except StoreError as exc:
@@ -172,7 +187,12 @@ def add_commands(subparsers: Any) -> None:
         help="a backup folder, or a backup destination (its newest backup)",
     )
     s.add_argument("--force", action="store_true", help="restore into a non-empty data folder")
+    from kiosk_app import cli_key
+
+    cli_key.add_passphrase_option(s)
     s.set_defaults(func=guarded(cmd_restore))
+
+    cli_key.add_commands(subparsers, common)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -50,7 +50,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("payment_account", "", "Số tài khoản nhận phí, lệ phí (chữ số/chữ cái, tối đa 19)"),
     Setting("payment_account_name", "", "Tên chủ tài khoản nhận phí (in và hiện bên cạnh mã QR)"),
+    # Per device, read by the entry point before Qt starts (kiosk_app.__main__.start_mode);
+    # validated with the desk's settings (kiosk_app.core.desk).
+    Setting(
+        "kiosk_mode_at_start",
+        False,
+        "Máy này mở thẳng chế độ kiosk tự phục vụ (cán bộ dùng `motcua-kiosk --desk`)",
+    ),
+    Setting("kiosk_orientation", "auto", "Hướng màn hình kiosk: auto, portrait hoặc landscape"),
 )
+#: The names of the two kiosk start-up settings (see :data:`SETTINGS`).
+KIOSK_MODE_SETTING, KIOSK_ORIENTATION_SETTING = "kiosk_mode_at_start", "kiosk_orientation"
+KIOSK_ORIENTATIONS = ("auto", "portrait", "landscape")
 SETTING_NAMES = {s.name for s in SETTINGS}
 
 

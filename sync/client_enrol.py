@@ -27,7 +27,7 @@ from typing import Any
 
 from kiosk_app.store import settings as settings_rows
 from kiosk_app.store import sync_state
-from sync.client_errors import AuthError, PermanentError, SyncError
+from sync.client_errors import AuthError, PermanentError, SyncError, TransientError
 from sync.client_transport import Credentials, Transport
 
 SYNC_DIR = "sync"
@@ -44,18 +44,22 @@ def credential_path(data_dir: Path) -> Path:
 
 
 def save_credential(data_dir: Path, values: dict[str, Any]) -> Path:
-    from kiosk_app.store.secret_files import write_secret
+    from kiosk_app.store.secret_files import write_sealed
 
     data = json.dumps(values, indent=1, sort_keys=True).encode("utf-8")
-    return write_secret(credential_path(data_dir), data)
+    # sealed with the data key (issue 7): a copied data folder does not hand out the tokens
+    return write_sealed(credential_path(data_dir), data, data_dir, "sync-credential")
 
 
 def load_credential(data_dir: Path) -> dict[str, Any] | None:
+    from kiosk_app.store.secret_files import read_sealed
+
     try:
-        data = json.loads(credential_path(data_dir).read_text(encoding="utf-8"))
+        raw = read_sealed(credential_path(data_dir), data_dir, "sync-credential")
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # CryptoError is a ValueError
         raise PermanentError(
             f"cannot read the sync credential {credential_path(data_dir)}: {exc}",
             code="credential_unreadable",
@@ -83,7 +87,20 @@ def credentials_for(kiosk: Any) -> Credentials:
         resp = transport.request(
             "POST", "/v1/token", json_body={"refresh_token": data["refresh_token"]}, auth=False
         )
-        answer = resp.json()
+        try:
+            answer = resp.json()
+        except ValueError:
+            answer = None
+        token = answer.get("token") if isinstance(answer, dict) else None
+        expires = answer.get("token_expires_at") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token.strip() or len(token) > 4096:
+            # never saved: the credential on disk keeps a refresh token that still works
+            raise TransientError(
+                "máy chủ tỉnh trả lời sai khi cấp lại phiên làm việc", code="bad_answer"
+            )
+        if not isinstance(expires, str | None):
+            expires = None
+        answer = {"token": token, "token_expires_at": expires}
         data["token"] = answer["token"]
         data["token_expires_at"] = answer.get("token_expires_at")
         save_credential(kiosk.data_dir, data)
@@ -210,13 +227,30 @@ def enrol(
         raised = _follow_issued(db, data)
         if raised:
             sync_state.put_meta(db, {"counters_raised_at_enrol": raised})
+        pinned = _pin_province_key(db, data)
     if office.demo:
         from kiosk_app.bootstrap import office_for
 
         kiosk.office = office_for(kiosk.store)
         if getattr(kiosk, "_intake", None) is not None:
             kiosk.intake.office = kiosk.office
-    return {**row, "adopted_office": bool(office.demo)}
+    return {**row, "adopted_office": bool(office.demo), "province_key": pinned}
+
+
+def _pin_province_key(db: Any, data: dict[str, Any]) -> str | None:
+    """Pin the province's bundle-signing key the enrolment answer carries (its kid), or None
+    when it carries none or a malformed one: then every signed bundle is refused until the
+    key is installed by hand (``motcua province-key install``)."""
+    from sync.client_feeds import pin_province_key
+    from sync.signature import SignatureProblem
+
+    doc = data.get("province_key")
+    if doc is None:
+        return None
+    try:
+        return pin_province_key(db, doc)
+    except SignatureProblem:
+        return None
 
 
 def _follow_issued(db: Any, data: dict[str, Any]) -> dict[str, int]:

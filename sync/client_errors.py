@@ -20,9 +20,20 @@ AuthError says ``auth``). The messages are the server's (Vietnamese) where there
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sync import protocol as P
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_MESSAGE = 1000  # characters of a server's message kept in the report and the store
+
+
+def clean_text(text: str, limit: int | None = MAX_MESSAGE) -> str:
+    """``text`` storable as UTF-8 (lone surrogates, valid in JSON, become U+FFFD), cut to
+    ``limit`` characters: a server's message ends up in the store and on the clerk's screen."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SyncError(Exception):
@@ -37,6 +48,7 @@ class SyncError(Exception):
         detail: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        message, code = clean_text(str(message)), clean_text(str(code), 100)
         super().__init__(message)
         self.message = message
         self.code = code

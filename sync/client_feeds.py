@@ -23,6 +23,16 @@ What each feed does on the kiosk:
   (:data:`PROVINCE_SETTINGS`, or the office's ``sync_province_settings`` list) the most specific
   scope's value is written to ``settings``. Identity settings never come from the province.
 - ``keys``: imported with ``kiosk_app.core.device_key.import_public_keys(source="server")``.
+- ``payments``: a fee confirmed paid (transfer/online) by the province's payment system:
+  :func:`kiosk_app.core.payments_feed.apply_confirmation` marks the dossier's payment and adds a
+  timeline event, idempotently (by the transaction reference).
+
+Catalogue, calendar and settings entries are applied only when signed by the province key
+pinned at enrolment (or installed by hand: ``motcua province-key install``), see
+:mod:`sync.signature`, and only when not older (``published_at``) than the entry of the same
+key already accepted, so a replayed old bundle cannot roll a kiosk back. A refused entry
+changes nothing (the previous catalogue stays in use); the reason goes to the sync report's
+warnings and, for the catalogue, to ``sync_meta`` ``catalog.problem``.
 """
 
 from __future__ import annotations
@@ -66,6 +76,71 @@ _VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 _YEAR_RE = re.compile(r"^\d{4}$")
 
 Apply = Callable[[Any], None]
+PROVINCE_KEY_META = "province.key"
+ACCEPTED_META = "province.accepted"  # {"<feed>/<key>": published_at of the entry applied}
+
+
+def pinned_province_key(db: Any) -> dict[str, Any] | None:
+    return sync_state.get_meta(db, PROVINCE_KEY_META)
+
+
+def pin_province_key(db: Any, doc: Any) -> str:
+    """Pin a province key document (checked); returns its kid. SignatureProblem if malformed."""
+    from sync.signature import key_document, parse_key
+
+    kid, raw = parse_key(doc)
+    sync_state.put_meta(db, {PROVINCE_KEY_META: key_document(raw)})
+    return kid
+
+
+def _signed(ctx: SyncContext, feed: str, key: str, d: Any) -> tuple[str | None, Apply]:
+    """(problem, apply) for a signed entry: ``problem`` says why it is refused (None: it is
+    the pinned key's, or an endorsed successor's, and not older than what was accepted);
+    ``apply`` records it as accepted (and pins an endorsed new key) in the store transaction."""
+    from sync.signature import SignatureProblem, verify_bundle
+
+    with ctx.kiosk.store.read() as db:
+        pinned = pinned_province_key(db)
+        accepted = sync_state.get_meta(db, ACCEPTED_META, {}) or {}
+    new_key = None
+    problem = None
+    try:
+        new_key = verify_bundle(feed, d, pinned)
+    except SignatureProblem as exc:
+        problem = str(exc)
+    at = d.get("published_at") if isinstance(d, dict) else None
+    slot = f"{feed}/{key}"
+    if problem is None and not isinstance(at, str):
+        problem = "gói dữ liệu thiếu thời điểm công bố"
+    elif problem is None and str(accepted.get(slot) or "") > at:
+        problem = f"gói cũ hơn gói đã nhận ({at} < {accepted[slot]}): có thể là gói phát lại"
+
+    def record(db: Any) -> None:
+        if new_key is not None:
+            sync_state.put_meta(db, {PROVINCE_KEY_META: new_key})
+        have = sync_state.get_meta(db, ACCEPTED_META, {}) or {}
+        have[slot] = at
+        sync_state.put_meta(db, {ACCEPTED_META: have})
+
+    return problem, record
+
+
+def _page(resp: Any, feed: str) -> dict[str, Any]:
+    """A feed page of the expected shape, else TransientError ``bad_answer``."""
+    try:
+        page = resp.json()
+    except ValueError as exc:
+        raise TransientError(f"luồng '{feed}': trả lời không phải JSON", code="bad_answer") from exc
+    ok = (
+        isinstance(page, dict)
+        and isinstance(page.get("items", []), list | None)
+        and all(isinstance(i, dict) for i in page.get("items") or [])
+        and isinstance(page.get("next"), str | None)
+        and isinstance(page.get("more", False), bool | None)
+    )
+    if not ok:
+        raise TransientError(f"luồng '{feed}': trả lời sai dạng", code="bad_answer")
+    return page
 
 
 def pull_feeds(ctx: SyncContext, feeds: tuple[str, ...] = P.FEEDS) -> None:
@@ -82,7 +157,7 @@ def pull_feed(ctx: SyncContext, feed: str) -> None:
         params: dict[str, Any] = {"limit": ctx.config.feed_limit}
         if after:
             params["after"] = after
-        page = ctx.transport.request("GET", f"/v1/feeds/{feed}", params=params).json()
+        page = _page(ctx.transport.request("GET", f"/v1/feeds/{feed}", params=params), feed)
         if page.get("reset"):
             resets += 1
             if resets > MAX_RESETS:
@@ -92,12 +167,25 @@ def pull_feed(ctx: SyncContext, feed: str) -> None:
             report.resets.append(feed)
             continue
         items = page.get("items") or []
-        prepared = [PREPARE[feed](ctx, item) for item in items]
-        with store.write() as db:
-            for apply in prepared:
-                if apply is not None:
-                    apply(db)
-            sync_state.set_cursor(db, feed, page.get("next") or after, len(items), ctx.now())
+        nxt = page.get("next") or after
+        if page.get("more") and items and nxt == after:
+            # the same page again and again: stop rather than loop for ever
+            raise TransientError(
+                f"luồng '{feed}' không tiến (con trỏ không đổi)", code="bad_answer"
+            )
+        try:
+            prepared = [PREPARE[feed](ctx, item) for item in items]
+            with store.write() as db:
+                for apply in prepared:
+                    if apply is not None:
+                        apply(db)
+                sync_state.set_cursor(db, feed, nxt, len(items), ctx.now())
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            # an item the program cannot read: nothing of the page is applied and the cursor
+            # stays, so nothing is skipped for good; the province must correct the item
+            raise TransientError(
+                f"luồng '{feed}': mục không đọc được ({type(exc).__name__})", code="bad_answer"
+            ) from exc
         report.feeds[feed] = report.feeds.get(feed, 0) + len(items)
         if not page.get("more") or not items:
             return
@@ -157,6 +245,33 @@ def _status(ctx: SyncContext, item: dict[str, Any]) -> Apply:
     return apply
 
 
+# ------------------------------------------------------------------ payments
+def _payment(ctx: SyncContext, item: dict[str, Any]) -> Apply:
+    """A fee confirmed paid by the province's payment system (kiosk_app.core.payments_feed):
+    applied in the feed page's transaction; a dossier of another kiosk is skipped, a malformed
+    entry is reported as a warning and skipped (the cursor moves on: it will not get better)."""
+    d = item.get("data") if isinstance(item, dict) else None
+    d = d if isinstance(d, dict) else {}
+
+    def apply(db: Any) -> None:
+        from kiosk_app.core.payments_feed import ConfirmationError, apply_confirmation
+
+        dossier = None
+        if isinstance(d.get("dossier_id"), str):
+            dossier = dossier_rows.get(db, dossier_id=d["dossier_id"])
+        if dossier is None and isinstance(d.get("code"), str):
+            dossier = dossier_rows.get(db, code=d["code"])
+        if dossier is None:
+            ctx.report.status_skipped += 1
+            return
+        try:
+            apply_confirmation(db, dossier, d)
+        except ConfirmationError as exc:
+            ctx.report.warnings.append(f"xác nhận thanh toán hồ sơ {dossier['code']}: {exc}")
+
+    return apply
+
+
 # ------------------------------------------------------------------ files
 def _canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
@@ -202,9 +317,13 @@ def _safe_relative(rel: str) -> bool:
 def _catalog(ctx: SyncContext, item: dict[str, Any]) -> Apply | None:
     d = item.get("data") or {}
     version, files = str(d.get("version", "")), d.get("files") or {}
+    if not isinstance(files, dict):
+        files = {}
     digest = hashlib.sha256(_canonical(files)).hexdigest()
-    problem = None
-    if not _VERSION_RE.fullmatch(version):
+    problem, record = _signed(ctx, "catalog", str(item.get("key") or "catalog"), d)
+    if problem:
+        problem = f"không nhận gói danh mục: {problem}"
+    elif not _VERSION_RE.fullmatch(version):
         problem = f"tên phiên bản không dùng được làm thư mục: {version!r}"
     elif digest != d.get("sha256"):
         problem = "gói danh mục không khớp mã băm sha256"
@@ -228,7 +347,8 @@ def _catalog(ctx: SyncContext, item: dict[str, Any]) -> Apply | None:
             sync_state.put_meta(db, {"catalog.problem": {**info, "problem": problem}})
             ctx.report.warnings.append(f"danh mục {version}: {problem}")
             return
-        sync_state.put_meta(db, {"catalog.available": info})
+        record(db)
+        sync_state.put_meta(db, {"catalog.available": info, "catalog.problem": None})
         ctx.report.reload.add("catalog")
 
     return apply
@@ -263,8 +383,10 @@ def _calendar(ctx: SyncContext, item: dict[str, Any]) -> Apply | None:
 
     d = item.get("data") or {}
     year, content = str(d.get("year", "")), d.get("content")
-    problem = None
-    if not _YEAR_RE.fullmatch(year) or not isinstance(content, str):
+    problem, record = _signed(ctx, "calendar", year, d)
+    if problem:
+        problem = f"không nhận lịch {year!r}: {problem}"
+    elif not _YEAR_RE.fullmatch(year) or not isinstance(content, str):
         problem = f"tệp lịch không hợp lệ (năm {year!r})"
     elif hashlib.sha256(content.encode("utf-8")).hexdigest() != d.get("sha256"):
         problem = f"lịch {year}: không khớp mã băm sha256"
@@ -285,6 +407,7 @@ def _calendar(ctx: SyncContext, item: dict[str, Any]) -> Apply | None:
         if problem:
             ctx.report.warnings.append(problem)
             return
+        record(db)
         cal = sync_state.get_meta(db, "calendar.files", {})
         cal[year] = {"version": d.get("version"), "sha256": d.get("sha256"), "at": ctx.now()}
         sync_state.put_meta(db, {"calendar.files": cal})
@@ -302,13 +425,18 @@ def allowed_settings(db: Any) -> set[str]:
 
 def _settings(ctx: SyncContext, item: dict[str, Any]) -> Apply:
     d = item.get("data") or {}
+    name, scope = str(d.get("name", "")), str(d.get("scope") or "*")
+    problem, record = _signed(ctx, "settings", f"{scope}/{name}", d)
 
     def apply(db: Any) -> None:
         from kiosk_app.config import Office
 
-        name, scope = str(d.get("name", "")), str(d.get("scope") or "*")
         if not name:
             return
+        if problem:
+            ctx.report.warnings.append(f"thiết lập '{name}' từ tỉnh không được nhận: {problem}")
+            return
+        record(db)
         sync_state.put_province_setting(db, name, scope, d.get("value"), ctx.now())
         if name not in allowed_settings(db):
             ctx.report.warnings.append(f"thiết lập '{name}' từ tỉnh không được áp dụng ở máy này")
@@ -360,4 +488,5 @@ PREPARE: dict[str, Callable[[Any, dict[str, Any]], Apply | None]] = {
     "calendar": _calendar,
     "settings": _settings,
     "keys": _keys,
+    "payments": _payment,
 }

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk_app.store import sync_state
 from sync import protocol as P
+from sync.client_answers import SHA256_RE, BadAnswer, json_object
 from sync.client_errors import AuthError, PermanentError, TransientError, reason_class
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def push_outbox(ctx: SyncContext) -> None:
             continue
         if not searching:
             limit = cfg.batch_events
-        results = {r.get("id"): r for r in resp.json().get("results", [])}
+        results = _results(resp)
         retry = _apply(ctx, batch, results)
         if retry is None and not any(r["id"] in results for r in batch):
             retry = {"code": "no_results", "message": "máy chủ không trả kết quả cho lô gửi"}
@@ -111,6 +112,15 @@ def push_outbox(ctx: SyncContext) -> None:
         if transient_rounds >= ctx.transport.attempts:
             raise TransientError(retry.get("message", "máy chủ bận"), code=retry.get("code", ""))
         ctx.transport.backoff(transient_rounds)
+
+
+def _results(resp: Any) -> dict[str, dict[str, Any]]:
+    """The per-item results of a push answer by event id (items of another shape skipped);
+    BadAnswer when the answer is not ``{"results": [...]}``."""
+    results = json_object(resp, "kết quả gửi").get("results", [])
+    if not isinstance(results, list):
+        raise BadAnswer("kết quả gửi: 'results' không phải danh sách")
+    return {r["id"]: r for r in results if isinstance(r, dict) and isinstance(r.get("id"), str)}
 
 
 def _apply(
@@ -131,10 +141,15 @@ def _apply(
                     report.pushed += 1
                 else:
                     report.duplicates += 1
-                for sha in (res.get("dossier") or {}).get("missing_attachments") or []:
-                    sync_state.want_upload(db, sha, at)
+                dossier = res.get("dossier")
+                missing = dossier.get("missing_attachments") if isinstance(dossier, dict) else []
+                for sha in missing if isinstance(missing, list) else []:
+                    if isinstance(sha, str) and SHA256_RE.fullmatch(sha):
+                        sync_state.want_upload(db, sha, at)
                 continue
-            reason = res.get("reason") or {"code": "rejected", "message": "bị từ chối"}
+            reason = res.get("reason")
+            if not isinstance(reason, dict):
+                reason = {"code": "rejected", "message": "bị từ chối"}
             if first_transient is None and reason_class(reason) == P.TRANSIENT:
                 first_transient = reason
             if first_transient is not None:  # later items may depend on it: keep them pending

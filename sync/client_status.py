@@ -27,6 +27,10 @@ def sync_status(kiosk: Any) -> dict[str, Any]:
             "last_attempt": meta.get("last_attempt"),
             "last_success": meta.get("last_success"),
             "catalog_available": meta.get("catalog.available"),
+            # why the last catalogue bundle was refused (None once a good one arrives), and
+            # the province key bundles must be signed with (sync.client_feeds)
+            "catalog_problem": meta.get("catalog.problem"),
+            "province_key": (meta.get("province.key") or {}).get("kid"),
         }
 
 

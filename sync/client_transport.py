@@ -39,8 +39,16 @@ ATTEMPTS = 4  # tries of one request before its phase gives up (the next pass st
 BACKOFF_BASE = 1.0  # seconds; full jitter: sleep U(0, min(cap, base * 2**n))
 BACKOFF_CAP = 60.0
 SKEW_WARN_SECONDS = 300
+# 429 rate_limited: the server asks for a pause, not a failure. The request waits Retry-After
+# without spending an attempt, up to RATE_WAITS times per request and RATE_WAIT_MAX seconds a
+# time; a longer pause ends the pass (transient: the next pass tries again).
+RATE_WAITS = 8
+RATE_WAIT_MAX = 300.0
 USER_AGENT = f"motcua-kiosk-sync/{P.PROTOCOL_VERSION}"
 _TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+# The largest decoded answer read: a feed page or a push answer is kilobytes; a catalogue
+# bundle a few MB. Anything bigger is a broken or hostile server.
+MAX_ANSWER_BYTES = 16 << 20
 
 
 def default_client() -> httpx.Client:
@@ -125,6 +133,15 @@ class Transport:
         else:
             self.sleep(delay)
 
+    def pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` (a server's Retry-After), cancellable like the backoff."""
+        seconds = max(0.0, seconds)
+        if self.cancel is not None:
+            if self.cancel.wait(seconds):
+                raise TransientError("đồng bộ bị dừng", code="cancelled")
+        else:
+            self.sleep(seconds)
+
     # -------------------------------------------------------------- requests
     def request(
         self,
@@ -154,11 +171,21 @@ class Transport:
                 hdrs["Content-Encoding"] = "gzip"
         refreshed = False
         attempt = 0
+        rate_waits = 0
         while True:
             attempt += 1
             try:
                 return self._once(method, path, content, hdrs, params, auth)
             except TransientError as exc:
+                wait = exc.retry_after
+                if exc.status == 429 and wait is not None and rate_waits < RATE_WAITS:
+                    if wait > RATE_WAIT_MAX:
+                        raise
+                    rate_waits += 1
+                    attempt -= 1  # a pause the server asked for is not a failed attempt
+                    self.count(retries=1)
+                    self.pause(wait)
+                    continue
                 if not retry or attempt >= self.attempts:
                     raise
                 self.count(retries=1)
@@ -197,9 +224,7 @@ class Transport:
             hdrs["Authorization"] = f"Bearer {token}"
         self.count(requests=1)
         try:
-            resp = self.client().request(
-                method, self.url(path), content=content, headers=hdrs, params=params
-            )
+            resp = self._fetch(method, path, content, hdrs, params)
         except httpx.TimeoutException as exc:
             raise TransientError(
                 f"hết thời gian chờ ({type(exc).__name__})", code="timeout"
@@ -208,13 +233,48 @@ class Transport:
             raise TransientError(
                 f"mất kết nối tới máy chủ tỉnh ({type(exc).__name__}: {exc})", code="network"
             ) from exc
-        self.count(bytes_sent=len(content or b""), bytes_received=resp.num_bytes_downloaded)
+        self.count(
+            bytes_sent=len(content or b""),
+            bytes_received=getattr(resp, "num_bytes_downloaded_raw", resp.num_bytes_downloaded),
+        )
         self._check_skew(resp)
         if resp.is_success:
             return resp
         err = self._error(resp)
         err.sent_token = token  # type: ignore[attr-defined] - which token expired
         raise err
+
+    def _fetch(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: dict[str, str],
+        params: dict[str, Any] | None,
+    ) -> httpx.Response:
+        """Send and read the answer, decoded here, at most MAX_ANSWER_BYTES of it.
+
+        httpx would inflate a compressed chunk in one call, so a "gzip bomb" (100 kB on the
+        wire, gigabytes inflated) would be in memory before any check; here zlib inflates
+        with ``max_length``, so the refusal costs at most the cap. Only gzip is asked for.
+        """
+        hdrs = {**headers, "Accept-Encoding": "gzip"}
+        request = self.client().build_request(
+            method, self.url(path), content=content, headers=hdrs, params=params
+        )
+        resp = self.client().send(request, stream=True)
+        try:
+            body = _bounded_body(resp)
+        finally:
+            resp.close()
+        answer = httpx.Response(
+            resp.status_code,
+            headers=[(k, v) for k, v in resp.headers.items() if k.lower() != "content-encoding"],
+            content=body,
+            request=request,
+        )
+        answer.num_bytes_downloaded_raw = resp.num_bytes_downloaded  # type: ignore[attr-defined]
+        return answer
 
     def _error(self, resp: httpx.Response) -> SyncError:
         headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -255,3 +315,67 @@ class Transport:
             return None
         side = "nhanh" if s > 0 else "chậm"
         return f"Đồng hồ máy này {side} hơn máy chủ tỉnh {abs(s) / 60:.0f} phút; hãy chỉnh giờ"
+
+
+def _too_big() -> TransientError:
+    return TransientError(
+        f"câu trả lời của máy chủ tỉnh quá lớn (hơn {MAX_ANSWER_BYTES >> 20} MB)",
+        code="bad_answer",
+    )
+
+
+def _bounded_body(resp: httpx.Response) -> bytes:
+    """The decoded body of a streamed answer; TransientError ``bad_answer`` when it is larger
+    than MAX_ANSWER_BYTES (raw or inflated), not valid gzip, or in an encoding not asked for."""
+    import zlib
+
+    if resp.is_stream_consumed and hasattr(resp, "_content"):
+        # a response object read before (a test's transport handing out one twice): httpx
+        # kept its decoded body
+        if len(resp.content) > MAX_ANSWER_BYTES:
+            raise _too_big()
+        return resp.content
+    encoding = resp.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip"):
+        raise TransientError(
+            f"máy chủ tỉnh trả lời bằng mã hóa không hỗ trợ ({encoding[:40]!r})", code="bad_answer"
+        )
+    inflater = zlib.decompressobj(31) if encoding in ("gzip", "x-gzip") else None
+    out: list[bytes] = []
+    size = raw_size = 0
+    try:
+        for chunk in resp.iter_raw():
+            raw_size += len(chunk)
+            if raw_size > MAX_ANSWER_BYTES:
+                raise _too_big()
+            if inflater is None:
+                size += len(chunk)
+                out.append(chunk)
+            else:
+                data = chunk
+                while data:
+                    # 1 MB at a time: zlib's output buffer grows by copying
+                    piece = inflater.decompress(data, min(1 << 20, MAX_ANSWER_BYTES + 1 - size))
+                    size += len(piece)
+                    if size > MAX_ANSWER_BYTES:
+                        raise _too_big()
+                    out.append(piece)
+                    data = inflater.unconsumed_tail
+        if inflater is not None:
+            if not inflater.eof:
+                raise zlib.error("truncated gzip stream")
+            size += len(tail := inflater.flush())
+            out.append(tail)
+    except zlib.error as exc:
+        raise TransientError(
+            f"máy chủ tỉnh gửi dữ liệu nén hỏng ({exc})", code="bad_answer"
+        ) from exc
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"hết thời gian chờ ({type(exc).__name__})", code="timeout") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(
+            f"mất kết nối tới máy chủ tỉnh ({type(exc).__name__}: {exc})", code="network"
+        ) from exc
+    if size > MAX_ANSWER_BYTES:
+        raise _too_big()
+    return b"".join(out)

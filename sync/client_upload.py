@@ -21,12 +21,15 @@ with a long round trip one file's bytes flow while another waits for its answer.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from kiosk_app.store import sync_state
 from sync import protocol as P
+from sync.client_answers import BadAnswer, json_object, offset_in
 from sync.client_errors import (
     AuthError,
     ConflictError,
@@ -96,38 +99,41 @@ def _upload_guarded(ctx: SyncContext, row: dict[str, Any]) -> None:
             ctx.report.add_error("upload", exc)
 
 
-def _server_offset(ctx: SyncContext, sha: str) -> tuple[int, bool]:
+def _server_offset(ctx: SyncContext, sha: str, size: int) -> tuple[int, bool]:
     resp = ctx.transport.request("HEAD", f"/v1/attachments/{sha}")
-    offset = int(resp.headers.get(P.UPLOAD_OFFSET, "0"))
+    offset = offset_in(resp.headers.get(P.UPLOAD_OFFSET, "0"), size, "HEAD")
     return offset, resp.headers.get(P.UPLOAD_COMPLETE, "?0") == "?1"
 
 
 def _upload_one(ctx: SyncContext, row: dict[str, Any]) -> None:
     sha, size = row["sha256"], int(row["size"])
     files, store = ctx.kiosk.files, ctx.kiosk.store
-    path = files.path(sha)
-    if not path.is_file():
+    if not files.has(sha):
         raise PermanentError(f"tệp {sha[:12]}… không còn trên máy này", code="file_missing")
     offset = int(row["confirmed"])
     if row["attempts"] or offset:
-        offset, complete = _server_offset(ctx, sha)
+        offset, complete = _server_offset(ctx, sha, size)
         if complete:  # nothing left to send (another kiosk sent the same file)
             _done(ctx, sha, size, sent=False)
             return
     with store.write() as db:
         sync_state.upload_progress(db, sha, offset, ctx.now(), attempt=True)
     restarted = resyncs = 0
-    with open(path, "rb") as fh:
+    with _local_file(sha), files.open(sha) as fh:  # the plaintext: the file is encrypted
         while True:
             fh.seek(offset)
-            chunk = fh.read(ctx.config.chunk_bytes)
+            chunk = fh.read(ctx.config.chunk_bytes)  # each chunk authenticated as it is read
             try:
                 state = _patch(ctx, sha, offset, size, chunk)
             except ConflictError as exc:
                 if exc.code != "offset_mismatch" or resyncs >= MAX_RESYNCS:
                     raise
                 resyncs += 1
-                offset = int(exc.headers.get(P.UPLOAD_OFFSET.lower(), exc.detail.get("offset", 0)))
+                offset = offset_in(
+                    exc.headers.get(P.UPLOAD_OFFSET.lower(), exc.detail.get("offset", 0)),
+                    size,
+                    "409",
+                )
                 continue
             except PermanentError as exc:
                 if exc.code != "sha256_mismatch" or restarted:
@@ -139,14 +145,33 @@ def _upload_one(ctx: SyncContext, row: dict[str, Any]) -> None:
                     ) from exc
                 restarted, offset = 1, 0
                 continue
-            new_offset = int(state["offset"])
+            new_offset = offset_in(state.get("offset"), size, "PATCH")
             ctx.add(uploaded_bytes=min(len(chunk), max(0, new_offset - offset)))
-            offset = new_offset
             if state.get("state") == "complete":
                 _done(ctx, sha, size)
                 return
+            if new_offset <= offset:  # no progress: resending is bounded, not endless
+                resyncs += 1
+                if resyncs > MAX_RESYNCS:
+                    raise BadAnswer(f"PATCH: máy chủ không nhận thêm dữ liệu (vị trí {new_offset})")
+            offset = new_offset
             with store.write() as db:
                 sync_state.upload_progress(db, sha, offset, ctx.now())
+
+
+@contextlib.contextmanager
+def _local_file(sha: str) -> Iterator[None]:
+    """A stored file that does not decrypt (rotted, edited, truncated) is reported as corrupt:
+    encryption at rest finds the damage on this side, before the server's sha256 check."""
+    from kiosk_app.store.attachments import AttachmentError
+
+    try:
+        yield
+    except AttachmentError as exc:
+        raise PermanentError(
+            f"tệp {sha[:12]}… trên máy này đã hỏng (không giải mã được)",
+            code="local_file_corrupt",
+        ) from exc
 
 
 def _patch(ctx: SyncContext, sha: str, offset: int, size: int, chunk: bytes) -> dict[str, Any]:
@@ -162,7 +187,7 @@ def _patch(ctx: SyncContext, sha: str, offset: int, size: int, chunk: bytes) -> 
             body = packed
             headers["Content-Encoding"] = "gzip"
     resp = ctx.transport.request("PATCH", f"/v1/attachments/{sha}", content=body, headers=headers)
-    return resp.json()
+    return json_object(resp, "PATCH")
 
 
 def _done(ctx: SyncContext, sha: str, size: int, *, sent: bool = True) -> None:

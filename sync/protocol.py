@@ -10,7 +10,7 @@ from __future__ import annotations
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Motcua-Protocol"
 
-FEEDS = ("status", "catalog", "calendar", "settings", "keys")
+FEEDS = ("status", "catalog", "calendar", "settings", "keys", "payments")
 
 # Per-item results of POST /v1/push.
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
@@ -21,6 +21,9 @@ SUBMITTED_KIND = "dossier.submitted"
 TRANSITION_PREFIX = "dossier."
 # A citizen's satisfaction rating (kiosk_app.core.ratings): level 1-5, reasons, no person.
 RATING_KIND = "rating.submitted"
+# An apology slip with a new appointment (kiosk_app.core.aftercare.apologise): not a status
+# move; the server keeps the appointment it replaced for the on-time figure.
+APOLOGY_KIND = "dossier.apology"
 
 # Error classes (DESIGN.md "Errors"): what a client does with a failure.
 TRANSIENT, AUTH, PERMANENT, CONFLICT = "transient", "auth", "permanent", "conflict"
@@ -31,7 +34,10 @@ ERRORS: dict[str, tuple[int, str]] = {
     "auth_invalid": (401, AUTH),
     "token_expired": (401, AUTH),
     "device_revoked": (401, AUTH),
+    "user_disabled": (401, AUTH),
+    "login_failed": (401, AUTH),
     "forbidden": (403, PERMANENT),
+    "https_required": (403, PERMANENT),
     "enrol_code_unknown": (400, PERMANENT),
     "enrol_code_used": (400, PERMANENT),
     "enrol_code_expired": (400, PERMANENT),
@@ -54,6 +60,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "offset_mismatch": (409, CONFLICT),
     "length_mismatch": (422, PERMANENT),
     "sha256_mismatch": (422, PERMANENT),
+    "rate_limited": (429, TRANSIENT),
     "internal": (500, TRANSIENT),
     "unavailable": (503, TRANSIENT),
 }

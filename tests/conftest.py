@@ -14,6 +14,18 @@ pytest_plugins = ["tests.cups_fixture"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Data keys (encryption at rest) go to a throw-away folder, never to the user's keyring or
+# config folder; set here, at import, so every subprocess a test starts inherits it.
+if "MOTCUA_KEY_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    _key_dir = tempfile.mkdtemp(prefix="motcua-test-keys-")
+    os.environ["MOTCUA_KEY_DIR"] = _key_dir
+    _owner = os.getpid()
+    atexit.register(lambda: os.getpid() == _owner and shutil.rmtree(_key_dir, True))
+
 
 class FakeClock:
     def __init__(self, now: datetime) -> None:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages MotCua Kiosk needs beyond Python: Qt's system libraries (for the
 # offscreen platform and for a real X11 window), Xvfb to run the app without a monitor, fonts
-# with every Vietnamese letter. Installs only what is missing; uses sudo when not root; does
+# with every Vietnamese letter, and the kiosk's Vietnamese voice (speech-dispatcher with its
+# espeak-ng module: a Recommends of speech-dispatcher, so named here because of
+# --no-install-recommends; a hung daemon cannot freeze the app, see docs/kiosk.md). Installs only what is missing; uses sudo when not root; does
 # nothing (and says so) on a system without apt-get.
 set -euo pipefail
 PACKAGES=(
@@ -11,6 +13,7 @@ PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 libxrender1 libxi6
   libpulse0 xvfb xauth fonts-dejavu-core poppler-utils
   zbar-tools cups cups-bsd cups-client printer-driver-cups-pdf postgresql
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "debian-deps: no apt-get here; install Qt 6's system libraries yourself" >&2

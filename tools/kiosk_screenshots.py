@@ -38,7 +38,7 @@ app = QApplication(sys.argv[:1])
 from kiosk_app.bootstrap import DEMO_TEST_OFFICE, configure_office, open_kiosk
 from kiosk_app.core.intake import VN_TZ
 from kiosk_app.ui.kiosk.idle import IdleWatch
-from kiosk_app.ui.kiosk.shell import KioskWindow
+from kiosk_app.ui.kiosk.shell import SIZES, KioskWindow
 from kiosk_app.ui.kiosk.speech import FakeSpeaker
 
 OUT = Path(args.out)
@@ -230,9 +230,75 @@ def run(orientation: str) -> None:
     w.open_admin()
     type_text(w.flow.pin, "12")
     shot(w, n, "admin-pin")
+    w.wipe()
+    w.resize(*SIZES[orientation])  # a taller page (the staff's) may have grown the window
+
+    # Camera QR scanning (a kiosk with a camera; still frames stand in for it here)
+    from kiosk_app.ui.widgets.camera import StillFrames
+
+    w.cameras, w.frame_source = [object()], StillFrames
+    w.start_flow("check")
+    shot(w, n, "check-entry-camera")
+    w.flow.open_camera()
+    panel = w.flow.scan
+    panel.decoder.interval_ms = 0
+    show_frame(panel, camera_frame(None))
+    shot(w, n, "check-camera")
+    show_frame(panel, camera_frame("https://example.com/khuyen-mai"))
+    shot(w, n, "check-camera-not-a-receipt")
+    w.start_flow("submit", "2.000815")
+    shot(w, n, "submit-person-camera-button")
+    w.flow.open_camera()
+    w.flow.scan.decoder.interval_ms = 0
+    show_frame(w.flow.scan, camera_frame(None))
+    shot(w, n, "submit-camera-cccd")
+    w.wipe()
+
+    # No Vietnamese voice on this PC: the speaker button says so
+    from kiosk_app.ui.kiosk.speech import FakeSpeaker
+
+    w.use_speaker(FakeSpeaker(available=False))
+    w.speak_button.click()
+    shot(w, n, "speech-unavailable")
     w.unlocked = True
     w.close()
     kiosk.close()
+
+
+def camera_frame(text: str | None):
+    """A webcam-like frame: a grey desk, a sheet of paper, and a QR code on it (drawn by the
+    receipts' own qr_code) when ``text`` is given."""
+    import io
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from kiosk_app.receipts.qr_payload import qr_code
+
+    frame = QImage(1280, 720, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#6b6b6b"))
+    p = QPainter(frame)
+    p.fillRect(330, 80, 560, 560, QColor("#f4f1e8"))
+    if text:
+        buf = io.BytesIO()
+        qr_code(text).make_image(fill_color="black", back_color="white").save(buf)
+        p.drawImage(QPoint(380, 130), QImage.fromData(buf.getvalue(), "PNG").scaled(460, 460))
+    p.end()
+    return frame
+
+
+def show_frame(panel, image) -> None:
+    """Feed one frame to the camera page and wait for its decode."""
+    for _ in range(100):
+        if panel.decoder.wants_frame():
+            break
+        wait(20)
+    panel.source.push(image)
+    for _ in range(250):
+        if not panel.decoder.busy:
+            break
+        wait(20)
+    wait(50)
 
 
 def keyboard_shot(orientation: str) -> None:

@@ -23,7 +23,6 @@ import json
 import math
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -36,13 +35,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kiosk_app.store import dossiers  # noqa: E402
-from kiosk_app.store.db import open_store  # noqa: E402
+from kiosk_app.store.data_key import load_key  # noqa: E402
+from kiosk_app.store.db import connect, open_store, raw_connect  # noqa: E402
 from kiosk_app.store.migrations import latest_version  # noqa: E402
 
 FIXTURE_VERSION = 1
 SEED = 20251123
 VN_TZ = timezone(timedelta(hours=7))
 CACHE_DIR = Path(tempfile.gettempdir()) / "motcua-bench"
+# Fixture stores are encrypted like a kiosk's (SQLCipher); their data key is kept beside the
+# cache, never in the user's keyring or config folder.
+os.environ.setdefault("MOTCUA_KEY_DIR", str(Path(tempfile.gettempdir()) / "motcua-bench-keys"))
 FIRST_DAY = date(2016, 1, 4)
 LAST_DAY = date(2025, 12, 31)
 MEAN_PER_AGENCY_DAY = 20  # a busy commune desk
@@ -126,7 +129,7 @@ def cache_path(rows: int) -> Path:
         Path(schema_mod.__file__).read_bytes() + Path(rows_mod.__file__).read_bytes()
     ).hexdigest()[:10]
     return CACHE_DIR / (
-        f"dossiers-{rows}-schema{latest_version()}-{digest}-fx{FIXTURE_VERSION}.sqlite"
+        f"dossiers-{rows}-schema{latest_version()}-{digest}-fx{FIXTURE_VERSION}-enc.sqlite"
     )
 
 
@@ -296,7 +299,7 @@ def build(path: Path, rows: int, *, fts: str = "rebuild") -> dict[str, float]:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     open_store(path).close()  # the schema, through the store's own migrations
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn = connect(path, load_key(path.parent))
     timings: dict[str, float] = {}
     try:
         # Building a throw-away fixture: no durability needed until the final checkpoint.
@@ -347,7 +350,7 @@ def build(path: Path, rows: int, *, fts: str = "rebuild") -> dict[str, float]:
 
 def sample_rows(path: Path, count: int, seed: int = 7) -> list[tuple]:
     """``count`` random (n, code, id_number, applicant_name) rows of a fixture store."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = raw_connect(path, load_key(path.parent), read_only=True)
     try:
         top = conn.execute("SELECT MAX(n) FROM dossiers").fetchone()[0]
         rng = random.Random(seed)

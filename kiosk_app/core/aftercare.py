@@ -12,6 +12,12 @@ working time paused (:meth:`WorkCalendar.shift_for_pause`). An apology slip sets
 appointment but does not make a late dossier on time: the apology event keeps the appointment it
 replaced, which the statistics use (kiosk_app.core.stats).
 
+Roles: every use-case takes an optional ``session`` (the desk's logged-in account, see
+:mod:`kiosk_app.core.session`). With one, its role is checked first (PermissionDenied, nothing
+written) — refusing needs :data:`~kiosk_app.core.permissions.REFUSE` (heads), everything else
+:data:`~kiosk_app.core.permissions.DESK_ACTIONS` — and its account is the recorded actor;
+without one, ``actor`` is recorded as given (command line, tests).
+
 No Qt. Thread-safety: the store's single-writer lock, like every use-case.
 """
 
@@ -21,8 +27,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kiosk_app.core import permissions as perms
 from kiosk_app.core.dossier import ACCEPTED, DONE, RETURNED, SUBMITTED
-from kiosk_app.core.intake import DOC_FORM_VI, DOCUMENT_FORMS, VN_TZ, Intake, IntakeError
+from kiosk_app.core.intake import DOC_FORM_VI, DOCUMENT_FORMS, VN_TZ, Intake, IntakeError, acting
 from kiosk_app.store import dossiers as rows
 
 SUPPLEMENT_REQUESTED = 5
@@ -79,11 +86,13 @@ class Aftercare:
         *,
         actor: str | None,
         reason: str | None = None,
+        session: Any = None,
     ) -> None:
         """Ask for more papers (Mẫu 02): the dossier waits and its clock stops from now.
 
         ``missing`` lists what to bring (at least one line); ``reason`` is optional.
         """
+        actor = acting(session, actor, perms.DESK_ACTIONS)
         items = [
             _text(m, "giấy tờ cần bổ sung", limit=300) for m in missing or [] if str(m).strip()
         ]
@@ -104,9 +113,11 @@ class Aftercare:
         actor: str | None,
         attachments: list[dict[str, Any]] | None = None,
         note: str | None = None,
+        session: Any = None,
     ) -> datetime | None:
         """Take the requested papers: the clock restarts and the appointment moves by the
         working time paused. Returns the new appointment (None if the dossier had none)."""
+        actor = acting(session, actor, perms.DESK_ACTIONS)
         intake = self.intake
         now = _aware(intake.clock())
         with intake.store.write() as db:
@@ -150,7 +161,13 @@ class Aftercare:
 
     # ---------------------------------------------------------------- apology
     def apologise(
-        self, code: str, new_appointment: datetime, reason: str, *, actor: str | None
+        self,
+        code: str,
+        new_appointment: datetime,
+        reason: str,
+        *,
+        actor: str | None,
+        session: Any = None,
     ) -> None:
         """Record an apology slip (Mẫu 04) with a new appointment, and send it to the province.
 
@@ -159,6 +176,7 @@ class Aftercare:
         """
         from kiosk_app.store import audit, outbox
 
+        actor = acting(session, actor, perms.DESK_ACTIONS)
         intake = self.intake
         why = _text(reason, "lý do trễ hẹn")
         now = _aware(intake.clock())
@@ -217,10 +235,12 @@ class Aftercare:
         *,
         actor: str | None,
         result_scan: dict[str, Any] | None = None,
+        session: Any = None,
     ) -> None:
         """Give the result to the citizen (or someone they sent): who collected it, and the
         result's digitised copy when there is one (``result_scan``: an attachment already in
         the file store, as the desk's scanner gives it)."""
+        actor = acting(session, actor, perms.DESK_ACTIONS)
         name = _text(collected_by.get("name"), "họ tên người nhận kết quả", limit=120)
         who: dict[str, Any] = {"name": name}
         id_number = str(collected_by.get("id_number") or "").strip()
@@ -245,14 +265,17 @@ class Aftercare:
             intake.transition(code, RETURNED, actor=actor, data=data)
 
     # ---------------------------------------------------------------- endings
-    def withdraw(self, code: str, reason: str, *, actor: str | None) -> None:
+    def withdraw(self, code: str, reason: str, *, actor: str | None, session: Any = None) -> None:
         """The citizen takes the dossier back (written request); the reason is required."""
+        actor = acting(session, actor, perms.DESK_ACTIONS)
         self.intake.transition(
             code, WITHDRAWN, actor=actor, reason=_text(reason, "lý do rút hồ sơ")
         )
 
-    def refuse(self, code: str, reason: str, *, actor: str | None) -> None:
-        """Refuse a kiosk submission after checking its papers (Mẫu 03); reason required."""
+    def refuse(self, code: str, reason: str, *, actor: str | None, session: Any = None) -> None:
+        """Refuse a kiosk submission after checking its papers (Mẫu 03); reason required.
+        Heads only when a ``session`` is given."""
+        actor = acting(session, actor, perms.REFUSE)
         why = _text(reason, "lý do từ chối")
         with self.intake.store.read() as db:
             if self._dossier(db, code)["status"] != SUBMITTED:
@@ -260,8 +283,9 @@ class Aftercare:
         self.intake.transition(code, NOT_ACCEPTED, actor=actor, reason=why)
 
     # ---------------------------------------------------------------- lists
-    def ready_for_hand_over(self) -> list[dict[str, Any]]:
-        """Dossiers whose result is ready (status 9), oldest first."""
+    def ready_for_hand_over(self, session: Any = None) -> list[dict[str, Any]]:
+        """Dossiers whose result is ready (status 9), oldest first (``session``: may it view)."""
+        acting(session, None, perms.VIEW)
         with self.intake.store.read() as db:
             return sorted(rows.listing(db, status=DONE), key=lambda r: r["updated_at"])
 

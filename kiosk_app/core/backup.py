@@ -21,18 +21,20 @@ manifest is written into the partial folder, the folder is **verified** (:func:`
 only then renamed to its final name — a killed or failed backup never looks complete. Then
 the oldest complete backups beyond ``keep`` are removed and pool files no kept manifest names.
 
+Encryption: the database copy is SQLCipher-encrypted with the data key (the backup API into a
+destination keyed the same way) and the attachments are copied as their encrypted files
+(:mod:`kiosk_app.store.crypto_files`), so a lost USB disk reveals no personal data. The
+manifest's ``encryption`` records the key id, its check value and, when the office set one,
+the data key wrapped by the recovery passphrase (:mod:`kiosk_app.store.recovery`): restoring
+on another PC needs that passphrase (docs/encryption.md). Verification with the key decrypts
+every attachment (authenticated) and checks its plaintext sha256; without it, the stored
+files' own hashes (``stored_sha256``) are checked.
+
 Not in a backup: ``cache/`` (rebuilt), and the **secrets** — the receipt signing key
-(``keys/``) and the sync credential (``sync/credential.json``): backups are not encrypted
-yet, and a lost USB disk must not hand out the device's identity. A kiosk restored onto a new
+(``keys/``) and the sync credential (``sync/credential.json``): a lost USB disk must not hand
+out the device's identity. A kiosk restored onto a new
 PC is enrolled again (``motcua enrol --force``, after the province revoked the old device);
 restored with ``--force`` onto its own data folder it keeps the secrets already there.
-
-ENCRYPTION HOOK (issue 7, encryption part): every byte a backup writes goes through
-:func:`_copy_stream` (attachments, pushed files), :func:`_copy_database` and
-:func:`_write_manifest`; every byte a restore or a verification reads goes through
-:func:`_open_copy` and :func:`_hash_file`. Encrypting backups means wrapping those, recording
-the algorithm and key id in the manifest's ``encryption`` field (``null`` today) and
-refusing a manifest whose ``encryption`` this program cannot open.
 
 No Qt, no network.
 """
@@ -46,7 +48,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -57,8 +58,14 @@ from typing import Any, BinaryIO
 from kiosk_app import __version__
 from kiosk_app.config import ATTACHMENTS_DIR, DB_FILE
 
+# the database part (copy, snapshot facts) lives in backup_db; its names stay reachable here
+from kiosk_app.core.backup_db import _copy_database, _counts, _open_copy, _schema_version
+from kiosk_app.store.db import Error as DbError
+from kiosk_app.store.db import StoreError
+
 FORMAT = "motcua-backup"
 FORMAT_VERSION = 1
+ENCRYPTION_SCHEME = "sqlcipher4-raw-key+mca1"
 MANIFEST = "manifest.json"
 POOL = ATTACHMENTS_DIR
 PREFIX = "motcua-backup-"
@@ -67,7 +74,6 @@ LOCK = ".lock"
 PUSHED_DIRS = ("catalog", "calendar")  # what the province pushed; refetched only on a reset
 DEFAULT_KEEP = 7
 CHUNK = 1 << 20
-PAGES_PER_STEP = 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^motcua-backup-\d{8}T\d{12}Z$")
 
@@ -201,12 +207,12 @@ def _disk_message(exc: BaseException, where: Path, needed: int) -> str:
     on some paths (journal, truncate), as a plain "disk I/O error": then the free space of
     the destination decides."""
     full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)) or (
-        isinstance(exc, sqlite3.Error) and "full" in str(exc).lower()
+        isinstance(exc, DbError) and "full" in str(exc).lower()
     )
     free = None
     with contextlib.suppress(OSError):
         free = shutil.disk_usage(where).free
-    if not full and isinstance(exc, sqlite3.Error) and free is not None and free < needed:
+    if not full and isinstance(exc, DbError) and free is not None and free < needed:
         full = True
     if full:
         room = (
@@ -219,112 +225,6 @@ def _disk_message(exc: BaseException, where: Path, needed: int) -> str:
         )
     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return f"{where}: cannot write the backup ({detail}); no backup was written"
-
-
-# ------------------------------------------------------------------ the database
-def _tables(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    counts: dict[str, Any] = {
-        t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in _tables(conn)
-    }
-    if "outbox" in counts:
-        counts["outbox_by_state"] = dict(
-            conn.execute(
-                "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state"
-            ).fetchall()
-        )
-    return counts
-
-
-def _schema_version(conn: sqlite3.Connection) -> int:
-    try:
-        return int(conn.execute("SELECT COALESCE(MAX(number), 0) FROM _migrations").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
-def _audit_summary(conn: sqlite3.Connection) -> dict[str, Any]:
-    from kiosk_app.store.audit_verify import verify
-
-    try:
-        report = verify(conn)
-    except sqlite3.OperationalError:
-        return {
-            "entries": 0,
-            "head_n": None,
-            "head_hash": None,
-            "intact": True,
-            "first_break": None,
-        }
-    first = report.first
-    return {
-        "entries": report.entries,
-        "head_n": report.head_n,
-        "head_hash": report.head_hash,
-        "intact": report.ok,
-        "first_break": first.message if first else None,
-    }
-
-
-def _referenced_hashes(conn: sqlite3.Connection) -> set[str]:
-    found: set[str] = set()
-    for sql in ("SELECT sha256 FROM attachments", "SELECT sha256 FROM dossier_attachments"):
-        with contextlib.suppress(sqlite3.OperationalError):
-            found |= {r[0] for r in conn.execute(sql)}
-    return found
-
-
-def _copy_database(
-    source: Path, target: Path, on_step: Callable[[int, int], None] | None = None
-) -> dict[str, Any]:
-    """Copy the store at ``source`` to ``target`` from one read snapshot; the facts read in
-    that snapshot (counts, schema version, audit head) are returned for the manifest.
-
-    The source is opened through :func:`kiosk_app.store.db.connect` (the one place the store
-    is opened: encryption at rest will add its key there). The copy is left in rollback
-    journal mode so it is one self-contained file. (Encryption hook.)
-    """
-    from kiosk_app.store.db import connect
-
-    src = connect(source)
-    try:
-        src.execute("BEGIN")  # deferred: the first read pins the snapshot for the whole copy
-        facts = {
-            "schema_version": _schema_version(src),
-            "counts": _counts(src),
-            "audit": _audit_summary(src),
-            "referenced": sorted(_referenced_hashes(src)),
-        }
-        dest = sqlite3.connect(str(target), isolation_level=None)
-        try:
-            src.backup(
-                dest,
-                pages=PAGES_PER_STEP,
-                progress=(lambda _s, remaining, total: on_step(remaining, total))
-                if on_step
-                else None,
-            )
-            dest.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dest.close()
-        src.execute("COMMIT")
-    finally:
-        src.close()
-    with open(target, "rb+") as fh:
-        os.fsync(fh.fileno())
-    return facts
-
-
-def _open_copy(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a backup's database copy (never writes it). (Encryption hook.)"""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -350,8 +250,13 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise BackupError(f"{path}: not a MotCua backup manifest", 2)
     if m.get("format_version") != FORMAT_VERSION:
         raise BackupError(f"{path}: backup format {m.get('format_version')} is not supported", 1)
-    if m.get("encryption") is not None:
-        raise BackupError(f"{path}: encrypted backup; this program cannot open it", 1)
+    enc = m.get("encryption")
+    if not isinstance(enc, dict) or enc.get("scheme") != ENCRYPTION_SCHEME:
+        raise BackupError(
+            f"{path}: bản sao lưu không mã hóa hoặc mã hóa kiểu chương trình này không mở được "
+            f"({enc.get('scheme') if isinstance(enc, dict) else enc})",
+            1,
+        )
     return m
 
 
@@ -361,14 +266,26 @@ def pool_of(folder: Path) -> Path:
     return Path(folder).parent / POOL
 
 
-def verify_backup(folder: Path, pool: Path | None = None) -> list[str]:
-    """Problems with the backup in ``folder`` (empty: it restores exactly what it recorded)."""
+def verify_backup(folder: Path, pool: Path | None = None, key: bytes | None = None) -> list[str]:
+    """Problems with the backup in ``folder`` (empty: it restores exactly what it recorded).
+
+    ``key``: the backup's data key; by default this computer's copy of it, if it has one.
+    With it the database is opened (integrity check, counts) and every attachment decrypted
+    and re-hashed; without it only the stored bytes' hashes are checked (the database and
+    attachments cannot be read without the key).
+    """
+    from kiosk_app.store.attachments import AttachmentStore
+    from kiosk_app.store.data_key import find_local_key
+
     folder = Path(folder)
     pool = pool or pool_of(folder)
     try:
         m = read_manifest(folder)
     except BackupError as exc:
         return [str(exc)]
+    if key is None:
+        enc = m["encryption"]
+        key = find_local_key(str(enc.get("key_id", "")), str(enc.get("check", "")))
     problems: list[str] = []
     db = folder / m["database"]["file"]
     if not db.is_file():
@@ -376,8 +293,11 @@ def verify_backup(folder: Path, pool: Path | None = None) -> list[str]:
     sha, size = _hash_file(db)
     if (sha, size) != (m["database"]["sha256"], m["database"]["size"]):
         problems.append(f"{db}: database copy does not match its sha256 in the manifest")
-    else:
-        conn = _open_copy(db)
+    elif key is not None:
+        try:
+            conn = _open_copy(db, key)
+        except StoreError as exc:
+            return [str(exc)]
         try:
             check = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
@@ -387,15 +307,18 @@ def verify_backup(folder: Path, pool: Path | None = None) -> list[str]:
                     problems.append(f"{db}: row counts differ from the manifest")
                 if _schema_version(conn) != m["schema_version"]:
                     problems.append(f"{db}: schema version differs from the manifest")
-        except sqlite3.Error as exc:
+        except DbError as exc:
             problems.append(f"{db}: {exc}")
         finally:
             conn.close()
+    files = AttachmentStore(pool, key) if key is not None else None
     for a in m["attachments"]:
         p = _pool_path(pool, a["sha256"])
         if not p.is_file():
             problems.append(f"attachment {a['sha256']} missing from {pool}")
-        elif _hash_file(p) != (a["sha256"], a["size"]):
+        elif files is not None and not files.verify(a["sha256"]):
+            problems.append(f"attachment {a['sha256']} in {pool} is damaged or not decryptable")
+        elif files is None and _hash_file(p) != (a.get("stored_sha256"), a["size"]):
             problems.append(f"attachment {a['sha256']} in {pool} is damaged")
     for rel, want in m.get("files", {}).items():
         p = folder / "files" / rel
@@ -468,6 +391,8 @@ def backup(
 
     ``on_step(phase, done, total)`` is called as the copy advances (``database`` pages left,
     ``attachments`` files done). Raises :class:`BackupError` (nothing partial left behind).
+    The data folder's key is needed (a folder an older version left in plaintext is encrypted
+    first, as any open would).
     """
     data_dir, dest = Path(data_dir), Path(dest)
     if keep < 1:
@@ -494,8 +419,9 @@ def backup(
         pool = dest / POOL
         added: list[Path] = []
         try:
-            result = _write(data_dir, partial, pool, added, stamp, on_step)
-            problems = verify_backup(partial, pool)
+            key = _data_key(data_dir)
+            result = _write(data_dir, partial, pool, added, stamp, on_step, key)
+            problems = verify_backup(partial, pool, key)
             if problems:
                 raise BackupError("backup did not verify: " + "; ".join(problems[:3]), 1)
             os.replace(partial, final)  # the last step: only now does it look complete
@@ -505,13 +431,19 @@ def backup(
             for p in added:
                 with contextlib.suppress(OSError):
                     p.unlink()
-            if isinstance(exc, OSError | sqlite3.Error):
+            if isinstance(exc, OSError | DbError | StoreError):
                 needed = source_db.stat().st_size + sum(
                     p.stat().st_size for _, p in _walk_pool(data_dir / ATTACHMENTS_DIR)
                 )
                 raise BackupError(_disk_message(exc, dest, needed), 1) from exc
             raise
         result.path = final
+        result.warnings = list(result.warnings)  # the manifest's own list is written already
+        if not result.manifest["encryption"].get("recovery"):
+            result.warnings.append(
+                "no recovery passphrase is set (motcua key set-recovery): this backup can be "
+                "restored only on this PC, with this PC's data key"
+            )
         try:
             result.pruned = _prune(dest, keep, result.warnings)
         except OSError as exc:  # the new backup is complete; only the clean-up failed
@@ -526,12 +458,16 @@ def _write(
     added: list[Path],
     stamp: datetime,
     on_step: Callable[[str, int, int], None] | None,
+    key: bytes,
 ) -> BackupResult:
+    from kiosk_app.store.attachments import AttachmentStore
+
     partial.mkdir()
     db_copy = partial / DB_FILE
     facts = _copy_database(
         data_dir / DB_FILE,
         db_copy,
+        key,
         (lambda remaining, total: on_step("database", total - remaining, total))
         if on_step
         else None,
@@ -541,23 +477,26 @@ def _write(
         warnings.append(f"the audit log is broken: {facts['audit']['first_break']}")
     # attachments: copy what the pool lacks, re-hash what it has (rot is copied again)
     sources = list(_walk_pool(data_dir / ATTACHMENTS_DIR))
+    pool_files = AttachmentStore(pool, key)
     attachments, copied, reused, copied_bytes = [], 0, 0, 0
     for i, (sha, src) in enumerate(sources):
+        # the files stay encrypted: copied byte for byte; "good" = decrypts (authenticated,
+        # with this key) to content whose sha256 is its name
         target = _pool_path(pool, sha)
-        if target.is_file() and _hash_file(target)[0] == sha:
+        if target.is_file() and pool_files.verify(sha):
             reused += 1
-            size = target.stat().st_size
+            stored, size = _hash_file(target)
         else:
             fresh = not target.exists()
-            got, size = _copy_file(src, target)
+            stored, size = _copy_file(src, target)
             if fresh:
                 added.append(target)
-            if got != sha:
+            if not pool_files.verify(sha):
                 target.unlink()
                 warnings.append(f"attachment {sha} in the data folder is damaged; not backed up")
                 continue
             copied, copied_bytes = copied + 1, copied_bytes + size
-        attachments.append({"sha256": sha, "size": size})
+        attachments.append({"sha256": sha, "size": size, "stored_sha256": stored})
         if on_step:
             on_step("attachments", i + 1, len(sources))
     have = {a["sha256"] for a in attachments}
@@ -591,7 +530,7 @@ def _write(
         "attachments_bytes": sum(a["size"] for a in attachments),
         "files": files,
         "secrets_included": False,
-        "encryption": None,
+        "encryption": _encryption_facts(data_dir),
         "warnings": warnings,
     }
     for d in {p.parent for p in (partial / "files").rglob("*")} | {partial}:
@@ -601,6 +540,28 @@ def _write(
         _fsync_dir(d)
     _write_manifest(partial, manifest)
     return BackupResult(partial, manifest, copied, reused, copied_bytes, [], warnings)
+
+
+def _data_key(data_dir: Path) -> bytes:
+    from kiosk_app.store.encrypt_convert import prepare
+
+    try:
+        return prepare(data_dir / DB_FILE)
+    except StoreError as exc:
+        raise BackupError(f"{data_dir}: {exc}", 1) from exc
+
+
+def _encryption_facts(data_dir: Path) -> dict[str, Any]:
+    from kiosk_app.store import data_key, recovery
+
+    ref = data_key.read_ref(data_dir)
+    assert ref is not None  # _data_key made it
+    return {
+        "scheme": ENCRYPTION_SCHEME,
+        "key_id": ref.key_id,
+        "check": ref.check,
+        "recovery": recovery.read(data_dir),
+    }
 
 
 # Restore lives in kiosk_app/core/restore.py; kept importable from here for callers.

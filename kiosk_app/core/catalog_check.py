@@ -31,6 +31,7 @@ from kiosk_app.core.catalog import (
     Field,
     Procedure,
 )
+from kiosk_app.core.catalog_shape import shape_problem
 from kiosk_app.core.text import Text
 from kiosk_app.core.timeunits import ProcessingTime
 
@@ -50,6 +51,7 @@ _FEE_KEYS = {"type", "amount", "per", "quantity", "field", "expr", "note"}
 _DOC_KEYS = {"id", "name", "forms", "count", "required", "template", "action", "note"}
 _CASE_KEYS = {"id", "name", "when", "processing_time", "verification_time", "fee"}
 _SOURCE_KEYS = ("title", "reference", "retrieved", "licence")
+_FILE_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,99}")
 
 
 class Checker:
@@ -84,8 +86,15 @@ class Checker:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             self.add(path, where, f"malformed YAML: {reason}")
             return None
+        except ValueError as exc:  # PyYAML's constructors: "2025-13-45", "!!int x"
+            self.add(path, "", f"malformed YAML: {exc}")
+            return None
         if not isinstance(data, dict):
             self.add(path, "", f"expected a mapping at the top, got {type(data).__name__}")
+            return None
+        shape = shape_problem(data)
+        if shape:
+            self.add(path, "", shape)
             return None
         self._check_nfc(path, "", data)
         return data
@@ -127,6 +136,14 @@ class Checker:
             self.add(path, where, "missing" if value is None else "expected a non-empty string")
             return None
         return value.strip()
+
+    def file_id(self, path: Path, where: str, value: Any, required: bool = True) -> str | None:
+        """A form id, which names a file ``forms/<id>.yaml``: no "../", no "/", no NUL."""
+        text = self.string(path, where, value, required)
+        if text is not None and not _FILE_ID.fullmatch(text):
+            self.add(path, where, f"{text!r}: a form id has only a-z, 0-9 and _")
+            return None
+        return text
 
     def integer(self, path: Path, where: str, value: Any, minimum: int = 0) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -239,7 +256,7 @@ class Checker:
         required = (
             req if isinstance(req, bool) else self.expression(path, _join(where, "required"), req)
         )
-        template = self.string(
+        template = self.file_id(
             path, _join(where, "template"), value.get("template"), required=False
         )
         action = value.get("action", "submit")
@@ -358,7 +375,7 @@ class Checker:
             path, "documents", data.get("documents"), self.document, required="documents" in data
         )
         cases = self._list(path, "cases", data.get("cases"), self.case, required=False)
-        form_id = self.string(path, "form", data.get("form")) if "form" in data else None
+        form_id = self.file_id(path, "form", data.get("form")) if "form" in data else None
         legal = data.get("legal_basis")
         if "legal_basis" in data:
             if not isinstance(legal, list) or not legal:

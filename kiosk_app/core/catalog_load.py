@@ -8,6 +8,7 @@ catalogue served from the cache (:mod:`kiosk_app.core.catalog_cache`) does not i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,17 +44,23 @@ def engine_forms_loader(forms_dir: Path | None = None, *, lists: Any = None) -> 
     """
     import yaml
 
+    from kiosk_app.core.catalog_shape import shape_problem
     from kiosk_app.core.forms import FormDefinition, default_blocks
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     def blocks(name: str) -> dict:
+        if not isinstance(name, str) or not _BLOCK_NAME.fullmatch(name):
+            raise KeyError(name)  # a name is a file name: never "../"
         path = forms_dir / "blocks" / f"{name}.yaml" if forms_dir else None
         if path is None or not path.is_file():
             return default_blocks(name)
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
         if not isinstance(data, dict):
             raise KeyError(name)
+        problem = shape_problem(data)
+        if problem:
+            raise ValueError(f"block {name}: {problem}")
         return data
 
     def load(data: dict, source: str) -> Any:
@@ -61,6 +68,8 @@ def engine_forms_loader(forms_dir: Path | None = None, *, lists: Any = None) -> 
 
     return load
 
+
+_BLOCK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 ENGINE = "engine"
 """Default ``forms_loader``: :func:`engine_forms_loader` over the catalogue's own forms folder."""

@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from kiosk_app.config import SETTINGS, demo_office
+from kiosk_app.config import (
+    KIOSK_MODE_SETTING,
+    KIOSK_ORIENTATION_SETTING,
+    KIOSK_ORIENTATIONS,
+    SETTINGS,
+    demo_office,
+)
+from kiosk_app.core import permissions as perms
 from kiosk_app.core.codes import CodeError, check_agency_id
 from kiosk_app.core.dossier import Lifecycle, Transition, lifecycle
-from kiosk_app.core.intake import VN_TZ, Intake
+from kiosk_app.core.intake import VN_TZ, Intake, acting
 from kiosk_app.core.text import Text
 from kiosk_app.store import dossiers as rows
 from kiosk_app.store import settings as settings_rows
@@ -26,6 +33,10 @@ DUE_TODAY, OVERDUE = "today", "overdue"
 # Kept beside the office settings; declare in kiosk_app.config.SETTINGS when that file is next
 # touched (the printer is per device, so it is not pushed by the province).
 PRINTER_SETTING = "printer_name"
+# Per device too: minutes without a key or mouse event before the desk locks itself (1–60).
+DESK_LOCK_SETTING = "desk_lock_minutes"
+DESK_LOCK_DEFAULT = 10
+DEVICE_DEFAULTS: dict[str, Any] = {PRINTER_SETTING: "", DESK_LOCK_SETTING: DESK_LOCK_DEFAULT}
 
 EVENT_LABELS: dict[str, Text] = {
     "received": Text("Tiếp nhận hồ sơ", "Dossier received"),
@@ -165,9 +176,51 @@ class Desk:
                 limit=limit,
             )
 
-    def search(self, text: str) -> list[dict[str, Any]]:
-        """By name, ID number or dossier code (the intake search); empty text lists recent."""
-        return self.intake.search(text) if text.strip() else self.listing(limit=200)
+    def search(self, text: str, session: Any = None) -> list[dict[str, Any]]:
+        """By name, ID number or dossier code (the intake search); empty text lists recent.
+
+        With ``session`` (the desk's logged-in account): its role is checked, and a search by
+        ID number — a citizen's records looked up — appends an audit entry ``dossier.search``
+        with the kind of query and the number of results, never the number searched for."""
+        actor = acting(session, None, perms.VIEW)
+        text = text.strip()
+        found = self.intake.search(text) if text else self.listing(limit=200)
+        if session is not None and text.isdigit() and len(text) in (9, 12):
+            self._audit(actor, "dossier.search", None, {"kind": "id_number", "results": len(found)})
+        return found
+
+    def prefill(self, id_number: str, session: Any = None) -> dict[str, Any] | None:
+        """The applicant's details from their latest dossier (:meth:`Intake.prefill`); with
+        ``session``, audited like a search by ID number (kind ``prefill``, found or not)."""
+        actor = acting(session, None, perms.INTAKE)
+        found = self.intake.prefill(id_number)
+        if session is not None:
+            self._audit(
+                actor, "dossier.search", None, {"kind": "prefill", "results": int(bool(found))}
+            )
+        return found
+
+    def open_dossier(self, code: str, session: Any = None) -> Any:
+        """A dossier opened on screen (:meth:`Intake.lookup`), with an audit entry
+        ``dossier.view`` naming the actor and the dossier code — never the citizen's data."""
+        actor = acting(session, None, perms.VIEW)
+        found = self.intake.lookup(code)
+        if found is not None and session is not None:
+            self._audit(actor, "dossier.view", found.dossier["code"], {})
+        return found
+
+    def _audit(self, actor: str | None, action: str, entity: str | None, data: dict) -> None:
+        from kiosk_app.store import audit
+
+        with self.store.write() as db:
+            audit.append(
+                db,
+                at=self.clock().isoformat(),
+                actor=actor,
+                action=action,
+                entity=entity,
+                data=data,
+            )
 
     # ------------------------------------------------------------------ labels
     def status_label(self, code: int | None, lang: str = "vi") -> str:
@@ -189,20 +242,41 @@ class Desk:
         the folder was never set up), plus the printer name."""
         with self.store.read() as db:
             stored = settings_rows.get_all(db)
-        values = {s.name: s.default for s in SETTINGS} | {PRINTER_SETTING: ""}
+        values = DEVICE_DEFAULTS | {s.name: s.default for s in SETTINGS}
         if not stored.get("agency_id"):
             values |= demo_office()
         return values | {k: v for k, v in stored.items() if v is not None}
 
-    def save_office_settings(self, values: Mapping[str, Any]) -> dict[str, Any]:
+    def save_office_settings(
+        self, values: Mapping[str, Any], session: Any = None
+    ) -> dict[str, Any]:
         """Validate and store office settings in one transaction; returns what was stored.
 
         Raises :class:`SettingsError` (Vietnamese messages per setting) and stores nothing when
         any value is wrong. The running intake keeps its office until the program restarts.
+        With ``session``: only an administrator may; the same transaction appends an audit
+        entry ``settings.change`` listing each changed setting's old and new value (settings
+        hold no secrets).
         """
+        actor = acting(session, None, perms.SETTINGS)
         clean = validate_settings(values)
+        from kiosk_app.store import audit
+
         with self.store.write() as db:
+            before = self.office_settings()
+            changes = {
+                k: {"old": before.get(k), "new": v} for k, v in clean.items() if before.get(k) != v
+            }
             settings_rows.put(db, clean)
+            if changes:
+                audit.append(
+                    db,
+                    at=self.clock().isoformat(),
+                    actor=actor,
+                    action="settings.change",
+                    entity="settings",
+                    data=changes,
+                )
         return clean
 
 
@@ -268,6 +342,7 @@ def validate_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         issues["same_day_cutoff"] = "Giờ chốt trong ngày phải có dạng GG:PP (ví dụ 15:00)"
     out["saturday_morning"] = bool(values.get("saturday_morning"))
     out[PRINTER_SETTING] = str(values.get(PRINTER_SETTING) or "").strip()
+    _device_settings(values, out, issues)
     from kiosk_app.core.payment import check_payment_settings
 
     payment, payment_issues = check_payment_settings(values)
@@ -276,6 +351,24 @@ def validate_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     if issues:
         raise SettingsError(issues)
     return out
+
+
+def _device_settings(
+    values: Mapping[str, Any], out: dict[str, Any], issues: dict[str, str]
+) -> None:
+    """The desk lock and kiosk start-up settings (absent ones keep their defaults)."""
+    try:
+        minutes = int(str(values.get(DESK_LOCK_SETTING, DESK_LOCK_DEFAULT)).strip())
+        if not 1 <= minutes <= 60:
+            raise ValueError
+        out[DESK_LOCK_SETTING] = minutes
+    except ValueError:
+        issues[DESK_LOCK_SETTING] = "Thời gian tự khóa phải là số phút từ 1 đến 60"
+    out[KIOSK_MODE_SETTING] = bool(values.get(KIOSK_MODE_SETTING, False))
+    orientation = str(values.get(KIOSK_ORIENTATION_SETTING) or "auto")
+    if orientation not in KIOSK_ORIENTATIONS:
+        issues[KIOSK_ORIENTATION_SETTING] = "Hướng màn hình kiosk: tự động, dọc hoặc ngang"
+    out[KIOSK_ORIENTATION_SETTING] = orientation
 
 
 # ---------------------------------------------------------------------- answers as text

@@ -4,11 +4,11 @@ The key signs the QR of every receipt (:mod:`kiosk_app.receipts.qr_payload`) so 
 the public key can check a receipt offline.
 
 Where things live
-    * Private key: ``<data dir>/keys/<kid>.pem``, PKCS#8 PEM, **unencrypted**, file mode 0600
-      (on Windows the mode is advisory: the data folder's ACL is what protects it). The trust
-      issue (issue 7) will encrypt it at rest or move it into the OS keyring; every read and
-      write of the file goes through :func:`_write_private` / :func:`load_private`, so that is
-      the one place to change.
+    * Private key: ``<data dir>/keys/<kid>.key``, the PKCS#8 PEM sealed with the data key
+      (AES-256-GCM, :func:`kiosk_app.store.crypto_files.seal`, purpose ``device-key``), file
+      mode 0600: a copy of the data folder does not hand out the device's identity. A plaintext
+      ``<kid>.pem`` left by an older version is sealed on first read and then removed. Every
+      read and write goes through :func:`_write_private` / :func:`load_private`.
     * Public keys: the ``device_keys`` table (:mod:`kiosk_app.store.keys`). *Known keys are that
       table*: this device's own (``self``), the province's (``server``, fed by the sync issue)
       and hand-imported ones (``import``, so an office can verify another kiosk's receipts
@@ -102,27 +102,61 @@ def signature_ok(public_key: bytes, signature: bytes, message: bytes) -> bool:
 
 # ------------------------------------------------------------------ private key file
 def key_path(data_dir: Path, kid: str) -> Path:
+    """The sealed private key file (see module docstring)."""
+    return Path(data_dir) / KEYS_DIR / f"{kid}.key"
+
+
+def legacy_key_path(data_dir: Path, kid: str) -> Path:
+    """Where a version without encryption at rest kept the key, in plaintext PEM."""
     return Path(data_dir) / KEYS_DIR / f"{kid}.pem"
 
 
+SEAL_PURPOSE = "device-key"
+
+
 def _write_private(data_dir: Path, kid: str, private: Ed25519PrivateKey) -> Path:
+    from kiosk_app.store.crypto_files import seal
+    from kiosk_app.store.data_key import load_or_create
+    from kiosk_app.store.secret_files import write_secret
+
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),  # issue 7: encrypt / keyring
+        serialization.NoEncryption(),  # sealed below with the data key instead
     )
-    from kiosk_app.store.secret_files import write_secret
-
-    return write_secret(key_path(data_dir, kid), pem)
+    sealed = seal(load_or_create(data_dir), SEAL_PURPOSE, pem)
+    return write_secret(key_path(data_dir, kid), sealed)
 
 
 def load_private(data_dir: Path, kid: str) -> Ed25519PrivateKey:
-    """Read ``keys/<kid>.pem``; raises :class:`DeviceKeyError` if missing, unreadable or foreign."""
+    """Read ``keys/<kid>.key`` (or an older plaintext ``<kid>.pem``, sealed then removed);
+    raises :class:`DeviceKeyError` if missing, unreadable, undecryptable or foreign."""
+    from kiosk_app.store.crypto_files import CryptoError, unseal
+    from kiosk_app.store.data_key import load_or_create
+
     path = key_path(data_dir, kid)
+    legacy = legacy_key_path(data_dir, kid)
+    if not path.exists() and legacy.exists():
+        private = _parse_pem(legacy, _read(legacy), kid)
+        _write_private(data_dir, kid, private)
+        legacy.unlink()
+        return private
+    data = _read(path)
     try:
-        pem = path.read_bytes()
+        pem = unseal(load_or_create(data_dir), SEAL_PURPOSE, data, str(path))
+    except CryptoError as exc:
+        raise DeviceKeyError(f"cannot decrypt device key {path}: {exc}") from exc
+    return _parse_pem(path, pem, kid)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as exc:
         raise DeviceKeyError(f"cannot read device key {path}: {exc.strerror}") from exc
+
+
+def _parse_pem(path: Path, pem: bytes, kid: str) -> Ed25519PrivateKey:
     try:
         private = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as exc:
@@ -154,7 +188,10 @@ def ensure_device_key(
             try:
                 return DeviceKey(row.kid, load_private(data_dir, row.kid), agency_id)
             except DeviceKeyError:
-                if key_path(data_dir, row.kid).exists():
+                if (
+                    key_path(data_dir, row.kid).exists()
+                    or legacy_key_path(data_dir, row.kid).exists()
+                ):
                     raise  # a damaged file is reported, never silently replaced
         private = Ed25519PrivateKey.generate()
         public = raw_public(private.public_key())
@@ -263,15 +300,28 @@ def parse_key_documents(data: Any) -> list[KnownKey]:
         if doc.get("kid") not in (None, kid):
             raise DeviceKeyError(f"{where}: kid {doc.get('kid')!r} does not match its key ({kid})")
         agency, slot = doc.get("agency_id"), doc.get("slot")
-        if agency is not None and not isinstance(agency, str):
+        if agency is not None and not _storable_text(agency):
             raise DeviceKeyError(f"{where}: agency_id must be text")
         if slot is not None and (not isinstance(slot, int) or isinstance(slot, bool)):
             raise DeviceKeyError(f"{where}: slot must be a whole number")
+        if slot is not None and not 0 <= slot <= 9:  # beyond SQLite's 64 bits it cannot be stored
+            raise DeviceKeyError(f"{where}: slot must be 0-9, got {slot}")
         revoked = doc.get("revoked_at")
-        if revoked is not None and not isinstance(revoked, str):
+        if revoked is not None and not _storable_text(revoked):
             raise DeviceKeyError(f"{where}: revoked_at must be text")
         out.append(KnownKey(kid, public, agency, slot, "import", "", revoked))
     return out
+
+
+def _storable_text(value: Any) -> bool:
+    """Short text SQLite can store: a lone surrogate (valid in JSON, not in UTF-8) cannot."""
+    if not isinstance(value, str) or len(value) > 200:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def import_public_keys(

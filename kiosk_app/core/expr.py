@@ -93,6 +93,13 @@ def _arith(op: str, a: Any, b: Any, col: int) -> Any:
     if op == "+" and isinstance(a, list) and isinstance(b, list):
         return a + b
     x, y = as_number(a, op, col), as_number(b, op, col)
+    try:
+        return _numeric(op, x, y)
+    except OverflowError:  # a huge int meeting a float: 10**400 * 1.5
+        raise ExprError(f"number too large for {op!r}", col) from None
+
+
+def _numeric(op: str, x: int | float, y: int | float) -> Any:
     if op == "+":
         return x + y
     if op == "-":
@@ -118,7 +125,10 @@ def _compare(op: str, a: Any, b: Any, col: int) -> Any:
         return None
     if op in ("in", "not in"):
         if isinstance(b, dict):
-            found = a in b
+            try:
+                found = a in b
+            except TypeError:  # a list or dict is never a key (unhashable)
+                found = False
         elif isinstance(b, (list, str)):
             if isinstance(b, str) and not isinstance(a, str):
                 raise ExprError(f"'in' a string needs a string, got {type_name(a)}", col)
@@ -223,14 +233,37 @@ def parse(text: str) -> Expr:
         raise ExprError(f"an expression must be text, not {type(text).__name__}")
     if len(text) > _MAX_LENGTH:
         raise ExprError(f"expression longer than {_MAX_LENGTH} characters", _MAX_LENGTH)
-    try:
-        root = Parser(text, FUNCTIONS).parse()
-    except RecursionError:
-        raise ExprError("expression too deeply nested", 1) from None
     names: set[str] = set()
     calls: list[tuple[str, tuple[Node, ...]]] = []
-    collect(root, names, calls)
+    try:
+        root = Parser(text, FUNCTIONS).parse()
+        # "1+1+1…" and "a.b.c…" are parsed by loops into left-deep trees; every later walk
+        # (collect, evaluate, the catalogue cache's pickle) recurses once per level.
+        if _depth(root) > _MAX_DEPTH:
+            raise RecursionError
+        collect(root, names, calls)
+    except RecursionError:
+        raise ExprError("expression too deeply nested", 1) from None
     return Expr(text, root, frozenset(names), tuple(calls))
+
+
+_MAX_DEPTH = 100
+
+
+def _depth(root: Node) -> int:
+    """The tree's depth, walked without recursion (so a deep tree cannot overflow here)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        kids: list[Any] = []
+        for value in vars(node).values():
+            if isinstance(value, Node):
+                kids.append(value)
+            elif isinstance(value, tuple):
+                kids.extend(v for v in value if isinstance(v, Node))
+        stack.extend((k, d + 1) for k in kids)
+    return deepest
 
 
 @lru_cache(maxsize=1024)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from kiosk_app.core.catalog_shape import shape_problem
 from kiosk_app.core.expr import Expr, ExprError, parse
 from kiosk_app.core.form_fields import (
     COMMON_KEYS,
@@ -165,7 +166,7 @@ class _Builder:
         if ftype == "person" and "required" in raw:
             extra.discard("required")
         if extra:
-            raise self.fail(where, f"unknown keys for type {ftype}: {sorted(extra)}")
+            raise self.fail(where, f"unknown keys for type {ftype}: {sorted(extra, key=str)}")
         kw: dict[str, Any] = {
             "id": fid,
             "type": ftype,
@@ -343,9 +344,12 @@ def build_form(data: Any, source: str, blocks: BlockProvider, lists: Any) -> Bui
     b = _Builder(source, blocks, lists)
     if not isinstance(data, dict):
         raise b.fail("-", "a form must be a mapping")
+    shape = shape_problem(data)  # before any recursive walk (YAML anchors, deep nesting)
+    if shape:
+        raise b.fail("-", shape)
     extra = set(data) - _FORM_KEYS
     if extra:
-        raise b.fail("-", f"unknown top-level keys {sorted(extra)}")
+        raise b.fail("-", f"unknown top-level keys {sorted(extra, key=str)}")
     fid = data.get("id")
     if not isinstance(fid, str) or not _ID.fullmatch(fid):
         raise b.fail("id", f"bad form id {fid!r}")
@@ -376,7 +380,7 @@ def build_form(data: Any, source: str, blocks: BlockProvider, lists: Any) -> Bui
             raise b.fail(sw, f"duplicate section id {sid!r}")
         seen_sections.add(sid)
         if set(rs) - _SECTION_KEYS:
-            raise b.fail(sw, f"unknown keys {sorted(set(rs) - _SECTION_KEYS)}")
+            raise b.fail(sw, f"unknown keys {sorted(set(rs) - _SECTION_KEYS, key=str)}")
         fields = b.fields(rs.get("fields"), "")
         for f in fields:
             if f.id in top:

@@ -49,7 +49,7 @@ def parse_text(data: Any) -> Text:
         raise ValueError("must be a mapping {vi: ..., en: ...}")
     extra = set(data) - {"vi", "en"}
     if extra:
-        raise ValueError(f"unknown keys {sorted(extra)} (only vi, en)")
+        raise ValueError(f"unknown keys {sorted(extra, key=str)} (only vi, en)")
     for lang in ("vi", "en"):
         if not isinstance(data.get(lang), str) or not data[lang].strip():
             raise ValueError(f"'{lang}' must be a non-empty string")

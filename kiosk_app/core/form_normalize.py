@@ -17,7 +17,7 @@ from typing import Any
 from kiosk_app.core.form_fields import Field
 from kiosk_app.core.form_identity import check_id, normalize_phone
 
-__all__ = ["normalize_value", "parse_date_input", "coerce_computed"]
+__all__ = ["normalize_value", "parse_date_input", "coerce_computed", "storable_text"]
 
 _DATE_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -64,8 +64,18 @@ def _parse_int(value: Any, money: bool) -> Any:
     return value.strip()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(s: str) -> str:
+    """``s`` with every lone surrogate replaced by U+FFFD: half an emoji pasted from a broken
+    source, or a file name read with surrogateescape (not UTF-8 on disk), cannot be stored as
+    UTF-8 and would make a submission fail."""
+    return _SURROGATE.sub("\ufffd", s)
+
+
 def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
+    return unicodedata.normalize("NFC", storable_text(s))
 
 
 def _text(value: Any, single_line: bool) -> Any:

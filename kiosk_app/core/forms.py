@@ -475,6 +475,6 @@ def load_form(
         data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise FormDefinitionError(source, "-", f"cannot read: {e}") from e
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: not UTF-8, "!!int x", 2025-13-45
         raise FormDefinitionError(source, "-", f"not valid YAML: {e}") from e
     return FormDefinition.from_dict(data, source, blocks=blocks, lists=lists, today=today)

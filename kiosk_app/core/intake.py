@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from kiosk_app.config import Office
+from kiosk_app.core import permissions as perms
 from kiosk_app.core.codes import check_agency_id, check_slot, format_code
 from kiosk_app.core.dossier import ACCEPTED, SUBMITTED, Lifecycle, lifecycle
 from kiosk_app.store import dossiers as rows
@@ -45,6 +46,19 @@ DOC_FORM_VI = {
 
 def now_vn() -> datetime:
     return datetime.now(VN_TZ)
+
+
+def acting(session: Any, actor: str | None, permission: str) -> str | None:
+    """The actor to record: the session's account once its role is checked (else
+    PermissionDenied), or ``actor`` as given (command line, tests, the province)."""
+    if session is None:
+        return actor
+    perms.require(session, permission)
+    return session.actor
+
+
+def _intake_permission(channel: str) -> str:
+    return perms.KIOSK_SUBMIT if channel == "kiosk" else perms.INTAKE
 
 
 class IntakeError(Exception):
@@ -130,10 +144,18 @@ class Intake:
             raise IntakeError(f"Không có thủ tục mã '{code}' trong danh mục") from None
 
     def start_draft(
-        self, procedure_code: str, *, channel: str = "desk", actor: str | None = None
+        self,
+        procedure_code: str,
+        *,
+        channel: str = "desk",
+        actor: str | None = None,
+        session: Any = None,
     ) -> str:
+        """A new draft; with ``session`` (the logged-in account) its role is checked and it is
+        the draft's actor."""
         self.procedure(procedure_code)
         self._check_channel(channel)
+        actor = acting(session, actor, _intake_permission(channel))
         import uuid6
 
         draft_id = str(uuid6.uuid7())
@@ -195,7 +217,11 @@ class Intake:
         with self.store.read() as db:
             return drafts.unfinished(db)
 
-    def submit_draft(self, draft_id: str, *, actor: str | None = None) -> Submitted:
+    def submit_draft(
+        self, draft_id: str, *, actor: str | None = None, session: Any = None
+    ) -> Submitted:
+        """Submit a draft. The dossier's actor is who submits it (``session``), which may be
+        another person than the one who started the draft (a colleague took over the desk)."""
         d = self.draft(draft_id)
         if d is None:
             raise IntakeError(f"Không tìm thấy hồ sơ nháp {draft_id}")
@@ -204,7 +230,8 @@ class Intake:
             d["answers"],
             d["documents"],
             channel=d["channel"],
-            actor=actor or d["actor"],
+            actor=actor or (None if session is not None else d["actor"]),
+            session=session,
             draft_id=draft_id,
             delivery=d["extra"].get("delivery", "desk"),
             payment=d["extra"].get("payment"),
@@ -225,6 +252,7 @@ class Intake:
         payment: Mapping[str, Any] | None = None,
         attachments: list[dict[str, Any]] | None = None,
         draft_id: str | None = None,
+        session: Any = None,
     ) -> Submitted:
         """Validate and store a dossier in one transaction; returns its code and appointment.
 
@@ -240,6 +268,7 @@ class Intake:
 
         proc = self.procedure(procedure_code)
         self._check_channel(channel)
+        actor = acting(session, actor, _intake_permission(channel))
         if delivery not in ("desk", "post"):
             raise IntakeError("Nơi trả kết quả phải là 'desk' (tại bộ phận một cửa) hoặc 'post'")
         form = proc.form
@@ -348,6 +377,7 @@ class Intake:
                     "status": status,
                     "channel": channel,
                     "fee": fee,
+                    "payment": row["payment"],  # how the fee is paid: the province's figures
                     "delivery": delivery,
                     "appointment_at": row["appointment_at"],
                     "content_hash": content_hash,
@@ -431,9 +461,9 @@ class Intake:
             out.append(
                 {
                     "sha256": sha,
-                    "size": int(a.get("size") or self.files.path(sha).stat().st_size),
+                    "size": int(a.get("size") or self.files.size(sha)),
                     "mime": a.get("mime", "application/octet-stream"),
-                    "name": a.get("name") or sha[:12],
+                    "name": str(a.get("name") or sha[:12]).encode(errors="replace").decode()[:255],
                     "document_id": a.get("document_id"),
                     "field_path": a.get("field_path"),
                 }
@@ -454,8 +484,9 @@ class Intake:
             )
 
     def search(self, text: str, limit: int = rows.SEARCH_LIMIT) -> list[dict[str, Any]]:
-        """By dossier code (exact), ID number (exact) or free text over names/codes/phones."""
-        text = (text or "").strip()
+        """By dossier code (exact), ID number (exact) or free text over names/codes/phones.
+        (The desk searches through :meth:`kiosk_app.core.desk.Desk.search`, which audits.)"""
+        text = rows.clean_search_text(text)
         with self.store.read() as db:
             exact = rows.get(db, code=text) if text else None
             if exact:
@@ -492,12 +523,14 @@ class Intake:
         code: str,
         to_status: int,
         *,
-        actor: str | None,
+        actor: str | None = None,
         origin: str = "commune",
         reason: str | None = None,
         data: Mapping[str, Any] | None = None,
+        session: Any = None,
     ) -> None:
-        """Move a dossier to ``to_status`` if the lifecycle allows it; recorded as an event."""
+        """Move a dossier to ``to_status`` if the lifecycle allows it; recorded as an event.
+        ``session``: its role is checked (refusing needs a head) and it is the actor."""
         from kiosk_app.store import audit, outbox
 
         at = self.clock().isoformat()
@@ -509,6 +542,7 @@ class Intake:
                 t = self.states.check(d["status"], to_status, origin)
             except ValueError as exc:
                 raise IntakeError(str(exc)) from exc
+            actor = acting(session, actor, perms.event_permission(t.event))
             payload = {**(data or {}), **({"reason": reason} if reason else {})}
             rows.set_status(db, d["id"], to_status, at)
             if d["status"] == SUBMITTED and to_status == ACCEPTED:

@@ -316,8 +316,15 @@ def compute(
     return Report(period, office, by_procedure, by_field, now or datetime.now(VN_TZ))
 
 
-def for_kiosk(kiosk: Any, period: Period) -> Report:
-    """:func:`compute` for an opened :class:`kiosk_app.bootstrap.Kiosk` and its catalogue."""
+def for_kiosk(kiosk: Any, period: Period, session: Any = None) -> Report:
+    """:func:`compute` for an opened :class:`kiosk_app.bootstrap.Kiosk` and its catalogue.
+
+    With ``session`` (the logged-in account) its role must allow reports (heads of office).
+    """
+    if session is not None:
+        from kiosk_app.core import permissions as perms
+
+        perms.require(session, perms.REPORTS)
     catalog = kiosk.catalog
 
     def field_of(code: str) -> str | None:

@@ -13,16 +13,10 @@ from typing import Any
 
 from kiosk_app.core.stats import MEASURES, Report
 from kiosk_app.reports.stats_export import _atomic_write
-from kiosk_app.reports.stats_table import Table, format_share, share_key
+from kiosk_app.reports.stats_table import Table, format_share, share_key, short_label
 
 # The columns of the per-field and per-procedure tables: the ones in DOMAIN.md's list.
 PDF_SHARES = ("online", "digitised", "on_time", "paid_cashless", "satisfaction")
-
-
-def _short(label: str) -> str:
-    """A measure's label without its leading "Tỷ lệ", capitalised (narrow column headers)."""
-    rest = label.removeprefix("Tỷ lệ ")
-    return rest[:1].upper() + rest[1:]
 
 
 def _styles(fonts: Any) -> dict[str, Any]:
@@ -128,7 +122,7 @@ def pdf_bytes(report: Report, tables: list[Table], office_name: str) -> bytes:
             continue
         idx = {c.key: i for i, c in enumerate(t.columns)}
         head = ["Mã", "Tên", "Tiếp nhận", "Đã giải quyết"] + [
-            _short(by_key[k].label.vi) + " (%)" for k in PDF_SHARES
+            short_label(by_key[k].label.vi) + " (%)" for k in PDF_SHARES
         ]
         data = [[Paragraph(h, st["head"]) for h in head]]
         for row in t.rows:

@@ -96,3 +96,9 @@ def format_share(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.1f}".replace(".", ",")
+
+
+def short_label(label: str) -> str:
+    """A measure's label without its leading "Tỷ lệ", capitalised (narrow column headers)."""
+    rest = label.removeprefix("Tỷ lệ ")
+    return rest[:1].upper() + rest[1:]

@@ -31,11 +31,11 @@ Read-only: runs on a raw connection, never writes.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kiosk_app.store.audit import GENESIS, _entry_hash
+from kiosk_app.store.db import Connection, OperationalError
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(n_text), h
 
 
-def verify(conn: sqlite3.Connection, anchors: list[tuple[int, str]] | None = None) -> ChainReport:
+def verify(conn: Connection, anchors: list[tuple[int, str]] | None = None) -> ChainReport:
     """Walk the whole chain of ``conn``'s audit table; every break found, first one first."""
     rows = conn.execute(
         "SELECT n, at, actor, action, entity, data, prev_hash, hash FROM audit ORDER BY n"
@@ -160,15 +160,15 @@ def verify(conn: sqlite3.Connection, anchors: list[tuple[int, str]] | None = Non
     )
 
 
-def head(conn: sqlite3.Connection) -> tuple[int | None, str | None]:
+def head(conn: Connection) -> tuple[int | None, str | None]:
     """(n, hash) of the newest entry, to record as an anchor elsewhere."""
     row = conn.execute("SELECT n, hash FROM audit ORDER BY n DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (None, None)
 
 
-def _sequence(conn: sqlite3.Connection) -> int | None:
+def _sequence(conn: Connection) -> int | None:
     try:
         row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
-    except sqlite3.OperationalError:
+    except OperationalError:
         return None
     return int(row[0]) if row else None

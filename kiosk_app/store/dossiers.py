@@ -30,11 +30,12 @@ def insert_dossier(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 
 
 def insert_documents(
-    db: sqlite_utils.Database, dossier_id: str, docs: list[dict[str, Any]]
+    db: sqlite_utils.Database, dossier_id: str, docs: list[dict[str, Any]], start: int = 0
 ) -> None:
+    """Record a dossier's papers in order, their positions counted from ``start``."""
     import uuid6  # on first use: it imports importlib.metadata (start-up time)
 
-    for pos, doc in enumerate(docs):
+    for pos, doc in enumerate(docs, start=start):
         db.execute(
             "INSERT INTO dossier_documents (id, dossier_id, requirement_id, name, form, count, "
             "position) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -54,26 +55,11 @@ def append_documents(
     db: sqlite_utils.Database, dossier_id: str, docs: list[dict[str, Any]]
 ) -> None:
     """Add papers after the dossier's own (a supplement), keeping their order."""
-    import uuid6
-
     start = db.execute(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM dossier_documents WHERE dossier_id = ?",
         [dossier_id],
     ).fetchone()[0]
-    for pos, doc in enumerate(docs, start=start):
-        db.execute(
-            "INSERT INTO dossier_documents (id, dossier_id, requirement_id, name, form, count, "
-            "position) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                str(uuid6.uuid7()),
-                dossier_id,
-                doc.get("id"),
-                doc["name"],
-                doc["form"],
-                int(doc["count"]),
-                pos,
-            ],
-        )
+    insert_documents(db, dossier_id, docs, start)
 
 
 def link_attachment(
@@ -140,6 +126,14 @@ def set_appointment(db: sqlite_utils.Database, dossier_id: str, appointment_at: 
     db.execute("UPDATE dossiers SET appointment_at=? WHERE id=?", [appointment_at, dossier_id])
 
 
+def set_payment(db: sqlite_utils.Database, dossier_id: str, payment: dict[str, Any]) -> None:
+    """Replace the dossier's ``payment`` JSON (kiosk_app.core.payments_feed)."""
+    db.execute(
+        "UPDATE dossiers SET payment=? WHERE id=?",
+        [json.dumps(payment, ensure_ascii=False, sort_keys=True), dossier_id],
+    )
+
+
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for col in _JSON_COLUMNS:
         if isinstance(row.get(col), str):
@@ -194,6 +188,15 @@ def by_id_number(
         [id_number, limit],
     )
     return [_decode(dict(r)) for r in rows]
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_search_text(text: str | None) -> str:
+    """Search-box text SQLite can bind: stripped, lone surrogates removed (a pasted half of an
+    emoji cannot be encoded as UTF-8, so it would raise instead of finding nothing)."""
+    return _SURROGATES.sub("", text or "").strip()
 
 
 def fts_query(text: str) -> str | None:

@@ -9,7 +9,6 @@ data, the file is copied aside with SQLite's online backup API (``<name>.pre-<N>
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -44,11 +43,17 @@ def current_version(store: Store) -> int:
 
 
 def backup_copy(store: Store, label: str) -> str:
-    """Copy the database aside with the online backup API; returns the copy's path."""
+    """Copy the database aside with the online backup API; returns the copy's path.
+
+    The copy is encrypted with the store's own key (the destination connection is keyed
+    before the first page is written), so it is no easier to read than the store.
+    """
+    from kiosk_app.store.db import raw_connect
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = store.path.with_name(f"{store.path.stem}.{label}-{stamp}.sqlite")
     with store.read():
-        dest = sqlite3.connect(str(target))
+        dest = raw_connect(target, store.key)  # keyed before its first page is written
         try:
             store.conn.backup(dest)
         finally:

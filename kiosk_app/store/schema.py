@@ -275,3 +275,29 @@ def _v4_ratings(db: sqlite_utils.Database) -> None:
         CREATE INDEX ratings_at ON ratings(at);
         """
     )
+
+
+@migration(5, "accounts: the desk's staff accounts, argon2id secrets, failed-login lockout")
+def _v5_accounts(db: sqlite_utils.Database) -> None:
+    # kiosk_app/core/accounts.py. Secrets are argon2id PHC strings only (never the secret);
+    # a login method with no hash is not offered for that account. ``failed_count`` and
+    # ``locked_until`` live here, not in memory, so restarting the program does not lift a
+    # lockout. Rows are never deleted (records keep naming their actor): disable instead.
+    db.executescript(
+        """
+        CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,           -- [a-z][a-z0-9._-]{1,31}
+            display_name TEXT NOT NULL,          -- NFC, e.g. "Nguyễn Thị Hoa"
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'head', 'admin', 'kiosk')),
+            password_hash TEXT,                  -- argon2id
+            pin_hash TEXT,                       -- argon2id of a PIN of >= 6 digits
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            failed_count INTEGER NOT NULL DEFAULT 0,   -- consecutive failures
+            locked_until TEXT,                   -- ISO-8601; NULL = not locked
+            last_login_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (password_hash IS NOT NULL OR pin_hash IS NOT NULL)
+        );
+        """
+    )

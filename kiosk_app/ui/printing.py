@@ -384,8 +384,12 @@ def print_pdf(
     parent: object = None,
     dialog: bool = False,
     doc_name: str = "MotCua",
+    audit: Callable[[PrintResult], None] | None = None,
 ) -> PrintResult:
     """Print ``pdf`` on ``printer_name`` (the default printer when None).
+
+    ``audit`` is called with the result once the job went to the printer (not when the
+    dialog was cancelled or the print failed): the caller records who printed what.
 
     ``copies`` copies of ``paper`` ("a4", "a5", "80mm"). With ``dialog`` a modal QPrintDialog
     preset to those values lets the clerk change printer, copies and paper first; cancelling
@@ -432,7 +436,10 @@ def print_pdf(
                 page_size_mm=_page_mm(printer),
                 cancelled=True,
             )
-    return _run_responsive(lambda: print_on(printer, pdf, paper=paper))
+    result = _run_responsive(lambda: print_on(printer, pdf, paper=paper))
+    if audit is not None:
+        audit(result)
+    return result
 
 
 def print_on(printer: QPrinter, pdf: bytes, *, paper: str = "custom") -> PrintResult:

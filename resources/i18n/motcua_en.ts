@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi_VN">
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Tài khoản cán bộ</source>
+        <translation>Staff accounts</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Đăng nhập lần cuối</source>
+        <translation>Last sign-in</translation>
+    </message>
+    <message>
+        <source>Tài khoản đang chọn</source>
+        <translation>Selected account</translation>
+    </message>
+    <message>
+        <source>Đặt lại mật khẩu</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>Mật khẩu mới</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>Đặt mã PIN</source>
+        <translation>Set PIN</translation>
+    </message>
+    <message>
+        <source>Mã PIN mới</source>
+        <translation>New PIN</translation>
+    </message>
+    <message>
+        <source>Đổi vai trò</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>Vô hiệu hóa</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>Mở khóa đăng nhập</source>
+        <translation>Unlock sign-in</translation>
+    </message>
+    <message>
+        <source>Thêm tài khoản</source>
+        <translation>Add account</translation>
+    </message>
+    <message>
+        <source>không bắt buộc, 6–12 chữ số</source>
+        <translation>optional, 6–12 digits</translation>
+    </message>
+    <message>
+        <source>Tạo tài khoản</source>
+        <translation>Create account</translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Mã PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Đã vô hiệu hóa</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>Tạm khóa đến {t}</source>
+        <translation>Locked until {t}</translation>
+    </message>
+    <message>
+        <source>Đang dùng</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Kích hoạt lại</source>
+        <translation>Re-enable</translation>
+    </message>
+    <message>
+        <source>Đang lưu…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Đã lưu.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>Chọn một tài khoản trong danh sách.</source>
+        <translation>Choose an account from the list.</translation>
+    </message>
+</context>
+<context>
     <name>ActionDialog</name>
     <message>
         <source>Hồ sơ {code}: {action}?</source>
@@ -43,8 +154,8 @@
 <context>
     <name>AdminFlow</name>
     <message>
-        <source>Dành cho cán bộ: nhập mã PIN quản trị</source>
-        <translation>Staff only: enter the admin PIN</translation>
+        <source>Dành cho cán bộ: chọn tên và nhập mã PIN hoặc mật khẩu</source>
+        <translation>For staff: choose your name and enter your PIN or password</translation>
     </message>
     <message>
         <source>Thoát chế độ kiosk</source>
@@ -55,8 +166,50 @@
         <translation>Exit</translation>
     </message>
     <message>
+        <source>Chưa có tài khoản lãnh đạo hoặc quản trị trên máy này.</source>
+        <translation>There is no manager or administrator account on this PC.</translation>
+    </message>
+    <message>
+        <source>Chọn tên và nhập mã PIN hoặc mật khẩu.</source>
+        <translation>Choose your name and enter your PIN or password.</translation>
+    </message>
+    <message>
         <source>Sai mã PIN.</source>
         <translation>Wrong PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>AftercareDialog</name>
+    <message>
+        <source>Xác nhận</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ApologyDialog</name>
+    <message>
+        <source>Xin lỗi và hẹn lại ngày trả kết quả — {code}</source>
+        <translation>Apologise and set a new result date — {code}</translation>
+    </message>
+    <message>
+        <source>Hồ sơ hẹn trả {old} nhưng chưa có kết quả.</source>
+        <translation>The dossier was due {old} but the result is not ready.</translation>
+    </message>
+    <message>
+        <source>Bắt buộc: vì sao chưa trả được kết quả</source>
+        <translation>Required: why the result could not be handed over</translation>
+    </message>
+    <message>
+        <source>Lý do trễ hẹn</source>
+        <translation>Reason for the delay</translation>
+    </message>
+    <message>
+        <source>Hẹn trả mới</source>
+        <translation>New due date</translation>
     </message>
 </context>
 <context>
@@ -178,6 +331,18 @@
         <translation>Only the last part is needed, for example 250312-1001. Or hold the QR code on your slip under the scanner.</translation>
     </message>
     <message>
+        <source>Quét mã QR bằng máy ảnh</source>
+        <translation>Scan the QR code with the camera</translation>
+    </message>
+    <message>
+        <source>Đưa mã QR in trên phiếu hẹn vào trước máy ảnh, cách khoảng một gang tay.</source>
+        <translation>Hold the QR code printed on your appointment slip in front of the camera, about a hand's width away.</translation>
+    </message>
+    <message>
+        <source>Mã QR này không phải mã trên phiếu hẹn của bộ phận một cửa. Hãy đưa mã QR in trên phiếu, hoặc bấm “Quay lại” để nhập mã hồ sơ.</source>
+        <translation>This QR code is not from a one-stop office appointment slip. Show the QR code printed on your slip, or press “Back” to type the dossier code.</translation>
+    </message>
+    <message>
         <source>Hãy nhập mã hồ sơ.</source>
         <translation>Please enter the dossier code.</translation>
     </message>
@@ -242,6 +407,10 @@
         <translation>Please ask the staff at the one-stop desk.</translation>
     </message>
     <message>
+        <source>Quét mã QR trên phiếu</source>
+        <translation>Scan the QR code on your slip</translation>
+    </message>
+    <message>
         <source>Tra cứu hồ sơ</source>
         <translation>Check a dossier</translation>
     </message>
@@ -277,8 +446,52 @@
         <translation>SAMPLE OFFICE — not configured (motcua init)</translation>
     </message>
     <message>
-        <source>Ctrl+N hồ sơ mới · Ctrl+F tra cứu · Esc quay lại · Ctrl+P in</source>
-        <translation>Ctrl+N new dossier · Ctrl+F look up · Esc back · Ctrl+P print</translation>
+        <source>Ctrl+N hồ sơ mới · Ctrl+F tra cứu · Esc quay lại · Ctrl+P in · Ctrl+L khóa</source>
+        <translation>Ctrl+N new dossier · Ctrl+F look up · Esc back · Ctrl+P print · Ctrl+L lock</translation>
+    </message>
+    <message>
+        <source>Thống kê</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>Tài khoản</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>Khóa máy</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>Đăng xuất</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>{name} · {role}</source>
+        <translation>{name} · {role}</translation>
+    </message>
+    <message>
+        <source>Chỉ quản trị được quản lý tài khoản</source>
+        <translation>Only an administrator can manage accounts</translation>
+    </message>
+    <message>
+        <source>Chỉ lãnh đạo được xem báo cáo thống kê</source>
+        <translation>Only a manager can view statistics reports</translation>
+    </message>
+    <message>
+        <source>Thống kê kết quả giải quyết thủ tục hành chính</source>
+        <translation>Statistics on administrative procedure results</translation>
+    </message>
+    <message>
+        <source>Tài khoản này không xem hồ sơ của công dân</source>
+        <translation>This account cannot view citizens' dossiers</translation>
+    </message>
+    <message>
+        <source>Tài khoản này không tiếp nhận hồ sơ (đăng nhập bằng tài khoản cán bộ)</source>
+        <translation>This account cannot receive dossiers (sign in with a clerk account)</translation>
+    </message>
+    <message>
+        <source>Chỉ quản trị được thay đổi thiết lập</source>
+        <translation>Only an administrator can change settings</translation>
     </message>
     <message>
         <source>Rời hồ sơ đang nhập?</source>
@@ -291,10 +504,6 @@
     <message>
         <source>Đang đồng bộ với tỉnh…</source>
         <translation>Syncing with the province…</translation>
-    </message>
-    <message>
-        <source>Sai mã PIN quản trị</source>
-        <translation>Wrong admin PIN</translation>
     </message>
     <message>
         <source>Đã lưu thiết lập; khởi động lại chương trình để áp dụng.</source>
@@ -481,12 +690,36 @@
         <translation>by post</translation>
     </message>
     <message>
+        <source>Xin lỗi, hẹn lại ngày trả kết quả</source>
+        <translation>Apologise, set a new result date</translation>
+    </message>
+    <message>
+        <source>Cần bổ sung: {items}</source>
+        <translation>Supplement needed: {items}</translation>
+    </message>
+    <message>
         <source>Lý do: {r}</source>
         <translation>Reason: {r}</translation>
     </message>
     <message>
+        <source>Đã nhận: {items}</source>
+        <translation>Received: {items}</translation>
+    </message>
+    <message>
         <source>Người nhận: {n}</source>
         <translation>Collected by: {n}</translation>
+    </message>
+    <message>
+        <source>CCCD {n}</source>
+        <translation>ID card {n}</translation>
+    </message>
+    <message>
+        <source>Có bản scan kết quả</source>
+        <translation>Result scan attached</translation>
+    </message>
+    <message>
+        <source>Hẹn trả: {old} → {new}</source>
+        <translation>Due: {old} → {new}</translation>
     </message>
     <message>
         <source>Không thực hiện được</source>
@@ -569,6 +802,116 @@ Transfer note: %5</translation>
     <message>
         <source>Không tạo được mã QR: %1</source>
         <translation>Could not make the QR code: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Gate</name>
+    <message>
+        <source>không bắt buộc, 6–12 chữ số</source>
+        <translation>optional, 6–12 digits</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Mật khẩu (ít nhất 8 ký tự)</source>
+        <translation>Password (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu</source>
+        <translation>Repeat password</translation>
+    </message>
+    <message>
+        <source>Mã PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Tạo tài khoản quản trị</source>
+        <translation>Create administrator account</translation>
+    </message>
+    <message>
+        <source>Mật khẩu / mã PIN</source>
+        <translation>Password / PIN</translation>
+    </message>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Mở khóa</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>Đổi người dùng</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <source>Máy chưa có tài khoản nào. Tạo tài khoản quản trị trước; sau đó quản trị tạo tài khoản cho từng cán bộ (Tài khoản).</source>
+        <translation>This PC has no accounts yet. Create an administrator account first; the administrator then creates an account for each staff member (Accounts).</translation>
+    </message>
+    <message>
+        <source>Mỗi cán bộ đăng nhập bằng tài khoản của mình; mọi thao tác được ghi lại.</source>
+        <translation>Each staff member signs in with their own account; every action is recorded.</translation>
+    </message>
+    <message>
+        <source>Máy đang khóa</source>
+        <translation>This PC is locked</translation>
+    </message>
+    <message>
+        <source>{name} ({role}) đang làm việc. Nhập mật khẩu hoặc mã PIN để mở khóa.</source>
+        <translation>{name} ({role}) is working. Enter the password or PIN to unlock.</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập mật khẩu không giống nhau.</source>
+        <translation>The two passwords do not match.</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra…</source>
+        <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Trả kết quả hồ sơ {code}</source>
+        <translation>Hand over the result of dossier {code}</translation>
+    </message>
+    <message>
+        <source>Ghi người đến nhận kết quả (mặc định: người nộp hồ sơ).</source>
+        <translation>Enter who is collecting the result (default: the applicant).</translation>
+    </message>
+    <message>
+        <source>Người nhận kết quả</source>
+        <translation>Result collected by</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc: 9 hoặc 12 chữ số</source>
+        <translation>Optional: 9 or 12 digits</translation>
+    </message>
+    <message>
+        <source>Số CCCD/CMND người nhận</source>
+        <translation>Collector's ID card number</translation>
+    </message>
+    <message>
+        <source>Khi người khác nhận thay</source>
+        <translation>When someone else collects it</translation>
+    </message>
+    <message>
+        <source>Quan hệ với người nộp</source>
+        <translation>Relationship to the applicant</translation>
+    </message>
+    <message>
+        <source>Bản scan kết quả</source>
+        <translation>Result scan</translation>
+    </message>
+    <message>
+        <source>Đang lưu tệp scan, xin chờ giây lát</source>
+        <translation>Saving the scan, please wait a moment</translation>
     </message>
 </context>
 <context>
@@ -790,6 +1133,14 @@ Transfer note: %5</translation>
         <translation>Next →</translation>
     </message>
     <message>
+        <source>Không đọc to được</source>
+        <translation>Cannot read aloud</translation>
+    </message>
+    <message>
+        <source>Máy này chưa đọc to được. Mời bạn hỏi cán bộ ở quầy nếu cần giúp.</source>
+        <translation>This kiosk cannot read aloud yet. Please ask the staff at the desk if you need help.</translation>
+    </message>
+    <message>
         <source>Bước %1 / %2</source>
         <translation>Step %1 / %2</translation>
     </message>
@@ -850,6 +1201,26 @@ Transfer note: %5</translation>
     <message>
         <source>Gõ vài chữ để tìm…</source>
         <translation>Type a few letters to search…</translation>
+    </message>
+</context>
+<context>
+    <name>QrScanPanel</name>
+    <message>
+        <source>Đang mở máy ảnh…</source>
+        <extracomment>Empty decodes in a row before the hint (4 decodes a second: about 3 s).</extracomment>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <source>Chưa thấy mã QR. Hãy giữ giấy cách máy ảnh khoảng một gang tay, mã QR hướng vào máy ảnh, và giữ yên một lúc.</source>
+        <translation>No QR code seen yet. Hold the paper about a hand's width from the camera, QR code facing the camera, and keep it still for a moment.</translation>
+    </message>
+    <message>
+        <source>Không đọc được hình từ máy ảnh (%1). Hãy thử lại.</source>
+        <translation>Could not read a picture from the camera (%1). Please try again.</translation>
+    </message>
+    <message>
+        <source>Máy ảnh báo lỗi: %1. Hãy nhập bằng bàn phím trên màn hình.</source>
+        <translation>Camera error: %1. Please type it on the on-screen keyboard.</translation>
     </message>
 </context>
 <context>
@@ -949,6 +1320,37 @@ Transfer note: %5</translation>
     <message>
         <source>Vì sao? Chọn lý do nếu muốn, rồi bấm Gửi đánh giá.</source>
         <translation>Why? Choose a reason if you like, then press Send rating.</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Từ chối tiếp nhận hồ sơ {code}</source>
+        <translation>Refuse to receive dossier {code}</translation>
+    </message>
+    <message>
+        <source>Rút hồ sơ {code}</source>
+        <translation>Withdraw dossier {code}</translation>
+    </message>
+    <message>
+        <source>Phiếu từ chối tiếp nhận (Mẫu 03) sẽ được in sau khi xác nhận.</source>
+        <translation>The refusal slip (Form 03) will be printed after you confirm.</translation>
+    </message>
+    <message>
+        <source>Công dân có đơn xin rút hồ sơ. Hồ sơ sẽ dừng xử lý.</source>
+        <translation>The citizen has applied to withdraw the dossier. Processing will stop.</translation>
+    </message>
+    <message>
+        <source>Bắt buộc</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <source>Lý do từ chối</source>
+        <translation>Reason for refusal</translation>
+    </message>
+    <message>
+        <source>Lý do rút hồ sơ</source>
+        <translation>Reason for withdrawal</translation>
     </message>
 </context>
 <context>
@@ -1076,15 +1478,42 @@ Transfer note: %5</translation>
     </message>
 </context>
 <context>
+    <name>ScanPicker</name>
+    <message>
+        <source>(chưa có)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>Chọn tệp scan…</source>
+        <translation>Choose scan file…</translation>
+    </message>
+    <message>
+        <source>Chụp ảnh…</source>
+        <translation>Take photo…</translation>
+    </message>
+    <message>
+        <source>Bỏ tệp</source>
+        <translation>Remove file</translation>
+    </message>
+    <message>
+        <source>Chọn tệp scan</source>
+        <translation>Choose scan file</translation>
+    </message>
+    <message>
+        <source>Ảnh hoặc PDF (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)</source>
+        <translation>Images or PDF (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Đang lưu tệp…</source>
+        <translation>Saving file…</translation>
+    </message>
+    <message>
+        <source>Không lưu được tệp: {e}</source>
+        <translation>Could not save the file: {e}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
-    <message>
-        <source>Thiết lập</source>
-        <translation>Settings</translation>
-    </message>
-    <message>
-        <source>Mã PIN quản trị:</source>
-        <translation>Admin PIN:</translation>
-    </message>
     <message>
         <source>Thiết lập văn phòng</source>
         <translation>Office settings</translation>
@@ -1108,6 +1537,26 @@ Transfer note: %5</translation>
     <message>
         <source>VD: UBND XA NAM DONG</source>
         <translation>e.g. UBND XA NAM DONG</translation>
+    </message>
+    <message>
+        <source> phút</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Khởi động ở chế độ kiosk tự phục vụ</source>
+        <translation>Start in self-service kiosk mode</translation>
+    </message>
+    <message>
+        <source>Tự động (theo màn hình)</source>
+        <translation>Automatic (follow the screen)</translation>
+    </message>
+    <message>
+        <source>Dọc</source>
+        <translation>Portrait</translation>
+    </message>
+    <message>
+        <source>Ngang</source>
+        <translation>Landscape</translation>
     </message>
     <message>
         <source>Mã định danh cơ quan</source>
@@ -1158,6 +1607,14 @@ Transfer note: %5</translation>
         <translation>Account holder's name</translation>
     </message>
     <message>
+        <source>Tự khóa máy sau khi không dùng</source>
+        <translation>Lock automatically when idle for</translation>
+    </message>
+    <message>
+        <source>Hướng màn hình kiosk</source>
+        <translation>Kiosk screen orientation</translation>
+    </message>
+    <message>
         <source>Lưu</source>
         <translation>Save</translation>
     </message>
@@ -1168,6 +1625,168 @@ Transfer note: %5</translation>
     <message>
         <source>Chưa lưu: kiểm tra các ô báo lỗi.</source>
         <translation>Not saved: check the fields marked with errors.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Cài đặt máy cho bộ phận một cửa</source>
+        <translation>Set up this PC for the one-stop office</translation>
+    </message>
+    <message>
+        <source>&lt; Quay lại</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>Tiếp &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>Hoàn tất</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>Để sau</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Cơ quan</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Mã định danh cơ quan in trên mọi mã hồ sơ; mỗi máy trong xã dùng một khe số thứ tự riêng (0–9).</source>
+        <translation>The agency identifier is printed in every dossier code; each PC in the commune uses its own sequence-number slot (0–9).</translation>
+    </message>
+    <message>
+        <source>Mã định danh cơ quan</source>
+        <translation>Agency identifier</translation>
+    </message>
+    <message>
+        <source>Mã xã/phường (5 chữ số)</source>
+        <translation>Commune/ward code (5 digits)</translation>
+    </message>
+    <message>
+        <source>Tên cơ quan in trên phiếu</source>
+        <translation>Agency name printed on slips</translation>
+    </message>
+    <message>
+        <source>UBND xã …</source>
+        <translation>People's Committee of … commune</translation>
+    </message>
+    <message>
+        <source>Khe số thứ tự của máy này</source>
+        <translation>This PC's sequence-number slot</translation>
+    </message>
+    <message>
+        <source>Đường dây nóng (không bắt buộc)</source>
+        <translation>Hotline (optional)</translation>
+    </message>
+    <message>
+        <source>Máy in phiếu</source>
+        <translation>Slip printer</translation>
+    </message>
+    <message>
+        <source>Máy in dùng cho phiếu hẹn; để trống là máy in mặc định.</source>
+        <translation>Printer for appointment slips; leave empty for the default printer.</translation>
+    </message>
+    <message>
+        <source>(máy in mặc định)</source>
+        <translation>(default printer)</translation>
+    </message>
+    <message>
+        <source>Máy in</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>Máy chủ của tỉnh</source>
+        <translation>Province server</translation>
+    </message>
+    <message>
+        <source>Mã đăng ký một lần do bộ phận CNTT của tỉnh cấp. Không có mạng lúc này thì bỏ chọn và đăng ký sau (motcua enrol).</source>
+        <translation>One-time enrolment code issued by the province's IT department. If there is no network now, untick this and enrol later (motcua enrol).</translation>
+    </message>
+    <message>
+        <source>Đăng ký với máy chủ tỉnh ngay bây giờ</source>
+        <translation>Enrol with the province server now</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>Mã đăng ký</source>
+        <translation>Enrolment code</translation>
+    </message>
+    <message>
+        <source>Tên máy (không bắt buộc)</source>
+        <translation>PC name (optional)</translation>
+    </message>
+    <message>
+        <source>Đang cài đặt…</source>
+        <translation>Setting up…</translation>
+    </message>
+    <message>
+        <source>Chưa cài đặt: kiểm tra các ô báo lỗi.</source>
+        <translation>Not set up: check the fields marked with errors.</translation>
+    </message>
+    <message>
+        <source>Đã lưu thông tin cơ quan, nhưng chưa kết nối được máy chủ tỉnh. Bấm Hoàn tất để thử lại, hoặc bỏ chọn đăng ký để làm sau.</source>
+        <translation>Agency details saved, but the province server could not be reached. Press Finish to try again, or untick enrolment to do it later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh từ chối đăng ký: </source>
+        <translation>The province server refused enrolment: </translation>
+    </message>
+    <message>
+        <source>Chưa cài đặt được: </source>
+        <translation>Could not set up: </translation>
+    </message>
+</context>
+<context>
+    <name>SlipDialog</name>
+    <message>
+        <source>Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) — {code}</source>
+        <translation>Supplement request slip (Form 02) — {code}</translation>
+    </message>
+    <message>
+        <source>Phiếu từ chối tiếp nhận hồ sơ (Mẫu 03) — {code}</source>
+        <translation>Dossier refusal slip (Form 03) — {code}</translation>
+    </message>
+    <message>
+        <source>Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) — {code}</source>
+        <translation>Apology and new result date slip (Form 04) — {code}</translation>
+    </message>
+    <message>
+        <source>Đang tạo phiếu…</source>
+        <translation>Making the slip…</translation>
+    </message>
+    <message>
+        <source>Khổ A4</source>
+        <translation>A4 size</translation>
+    </message>
+    <message>
+        <source>Khổ A5</source>
+        <translation>A5 size</translation>
+    </message>
+    <message>
+        <source>In…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ: {code}</source>
+        <translation>Dossier code: {code}</translation>
+    </message>
+    <message>
+        <source>Không tạo được phiếu: {e}</source>
+        <translation>Could not make the slip: {e}</translation>
+    </message>
+    <message>
+        <source>Đã gửi {n} trang tới máy in</source>
+        <translation>Sent {n} page(s) to the printer</translation>
     </message>
 </context>
 <context>
@@ -1209,8 +1828,32 @@ Transfer note: %5</translation>
         <translation>Submitted at the kiosk — papers to check</translation>
     </message>
     <message>
-        <source>Đến hạn hôm nay / quá hạn</source>
-        <translation>Due today / overdue</translation>
+        <source>Sắp đến hạn / quá hạn</source>
+        <translation>Due soon / overdue</translation>
+    </message>
+    <message>
+        <source>Có kết quả — chờ trả</source>
+        <translation>Result ready — to hand over</translation>
+    </message>
+    <message>
+        <source>Không có hồ sơ sắp đến hạn</source>
+        <translation>No dossiers due soon</translation>
+    </message>
+    <message>
+        <source>Sắp đến hạn / quá hạn ({n})</source>
+        <translation>Due soon / overdue ({n})</translation>
+    </message>
+    <message>
+        <source>{code} · {name} · {proc} · có kết quả {at}</source>
+        <translation>{code} · {name} · {proc} · result ready {at}</translation>
+    </message>
+    <message>
+        <source>Không có kết quả đang chờ trả</source>
+        <translation>No results waiting to be handed over</translation>
+    </message>
+    <message>
+        <source>Có kết quả — chờ trả ({n})</source>
+        <translation>Result ready — to hand over ({n})</translation>
     </message>
     <message>
         <source>Tiếp nhận hôm nay</source>
@@ -1241,16 +1884,12 @@ Transfer note: %5</translation>
         <translation>Today</translation>
     </message>
     <message>
+        <source>Sắp đến hạn</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
         <source>hẹn {at}</source>
         <translation>due {at}</translation>
-    </message>
-    <message>
-        <source>Không có hồ sơ đến hạn</source>
-        <translation>No dossiers due</translation>
-    </message>
-    <message>
-        <source>Đến hạn hôm nay / quá hạn ({n})</source>
-        <translation>Due today / overdue ({n})</translation>
     </message>
     <message>
         <source>Không có hồ sơ nộp tại kiosk đang chờ</source>
@@ -1270,6 +1909,77 @@ Transfer note: %5</translation>
     </message>
 </context>
 <context>
+    <name>StatsView</name>
+    <message>
+        <source>Tháng</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Quý</source>
+        <translation>Quarter</translation>
+    </message>
+    <message>
+        <source>Năm</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>Xem số liệu</source>
+        <translation>Show figures</translation>
+    </message>
+    <message>
+        <source>Kỳ báo cáo:</source>
+        <translation>Reporting period:</translation>
+    </message>
+    <message>
+        <source>Xuất CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <source>Xuất Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <source>Báo cáo PDF</source>
+        <translation>PDF report</translation>
+    </message>
+    <message>
+        <source>Toàn đơn vị</source>
+        <translation>Whole office</translation>
+    </message>
+    <message>
+        <source>Theo lĩnh vực</source>
+        <translation>By field</translation>
+    </message>
+    <message>
+        <source>Theo thủ tục</source>
+        <translation>By procedure</translation>
+    </message>
+    <message>
+        <source>Đang tính số liệu…</source>
+        <translation>Calculating figures…</translation>
+    </message>
+    <message>
+        <source>Kỳ {0}: {1} hồ sơ tiếp nhận, {2} đã giải quyết ({3} đúng hạn), {4} quá hạn</source>
+        <translation>Period {0}: {1} dossiers received, {2} resolved ({3} on time), {4} overdue</translation>
+    </message>
+    <message>
+        <source>Không tính được số liệu: </source>
+        <translation>Could not calculate figures: </translation>
+    </message>
+    <message>
+        <source>Tỷ lệ (%)</source>
+        <translation>Rate (%)</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <source>Đã lưu báo cáo: </source>
+        <translation>Report saved: </translation>
+    </message>
+</context>
+<context>
     <name>SubmitFlow</name>
     <message>
         <source>Về: %1</source>
@@ -1282,6 +1992,10 @@ Transfer note: %5</translation>
     <message>
         <source>Có thẻ căn cước gắn chip? Đưa mã QR trên thẻ vào máy quét.</source>
         <translation>Have a chip ID card? Hold the QR code on the card under the scanner.</translation>
+    </message>
+    <message>
+        <source>Quét mã QR trên thẻ căn cước</source>
+        <translation>Scan the QR code on your ID card</translation>
     </message>
     <message>
         <source>Mang theo các giấy tờ sau đến quầy một cửa:</source>
@@ -1324,12 +2038,20 @@ Transfer note: %5</translation>
         <translation>The printer could not print your slip (%1). Please write down the dossier code above, or ask staff to print the slip again.</translation>
     </message>
     <message>
+        <source>Đưa mã QR trên thẻ căn cước (mặt trước) vào trước máy ảnh.</source>
+        <translation>Hold the QR code on the front of your ID card in front of the camera.</translation>
+    </message>
+    <message>
         <source>Đã đọc thẻ căn cước.</source>
         <translation>ID card read.</translation>
     </message>
     <message>
         <source>Nộp hồ sơ: chọn việc bạn cần làm</source>
         <translation>Submit a dossier: choose what you need to do</translation>
+    </message>
+    <message>
+        <source>Quét thẻ căn cước</source>
+        <translation>Scan ID card</translation>
     </message>
     <message>
         <source>Tiếp →</source>
@@ -1354,6 +2076,100 @@ Transfer note: %5</translation>
     <message>
         <source>Đã gửi hồ sơ. Mã hồ sơ của bạn là %1.</source>
         <translation>Dossier sent. Your dossier code is %1.</translation>
+    </message>
+</context>
+<context>
+    <name>SupplementReceiveDialog</name>
+    <message>
+        <source>Nhận hồ sơ bổ sung {code}</source>
+        <translation>Receive supplement for dossier {code}</translation>
+    </message>
+    <message>
+        <source>Ghi các giấy tờ công dân mang đến. Thời hạn giải quyết tính tiếp từ bây giờ; ngày hẹn trả lùi thêm đúng thời gian đã tạm dừng.</source>
+        <translation>List the papers the citizen brought. The processing time resumes now; the due date moves back by exactly the time it was paused.</translation>
+    </message>
+    <message>
+        <source>Tên giấy tờ</source>
+        <translation>Document name</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Số lượng</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <source>Thêm dòng</source>
+        <translation>Add row</translation>
+    </message>
+    <message>
+        <source>Xóa dòng đã chọn</source>
+        <translation>Remove selected row</translation>
+    </message>
+    <message>
+        <source>Giấy tờ đã nhận</source>
+        <translation>Documents received</translation>
+    </message>
+    <message>
+        <source>Bản scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Đang lưu tệp scan, xin chờ giây lát</source>
+        <translation>Saving the scan, please wait a moment</translation>
+    </message>
+    <message>
+        <source>Đã nhận hồ sơ bổ sung. Ngày hẹn trả kết quả mới: {at}</source>
+        <translation>Supplement received. New due date for the result: {at}</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>SupplementRequestDialog</name>
+    <message>
+        <source>Yêu cầu bổ sung hồ sơ {code}</source>
+        <translation>Request a supplement for dossier {code}</translation>
+    </message>
+    <message>
+        <source>Ghi từng giấy tờ hoặc nội dung công dân cần bổ sung. Thời hạn giải quyết tạm dừng từ lúc yêu cầu đến khi nhận đủ bổ sung.</source>
+        <translation>List each document or item the citizen must supply. The processing time is paused from the request until the full supplement is received.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần bổ sung, rồi Enter</source>
+        <translation>Document to supply, then Enter</translation>
+    </message>
+    <message>
+        <source>Thêm</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần bổ sung</source>
+        <translation>Documents to supply</translation>
+    </message>
+    <message>
+        <source>Xóa dòng đã chọn</source>
+        <translation>Remove selected row</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>Lý do</source>
+        <translation>Reason</translation>
     </message>
 </context>
 <context>
@@ -1470,6 +2286,17 @@ Transfer note: %5</translation>
     <message>
         <source>Không</source>
         <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>_Method</name>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Mã PIN</source>
+        <translation>PIN</translation>
     </message>
 </context>
 </TS>

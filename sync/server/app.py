@@ -13,19 +13,21 @@ at run time, and the ``Annotated`` aliases are local to :func:`create_app`.
 import zlib
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request, Response, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as P
+from sync.server import app_stats
 from sync.server import lookup as pages
 from sync.server import models as M
+from sync.server.app_doc import allowed_methods, openapi_for
 from sync.server.db import utcnow
+from sync.server.security import Guard, GuardMiddleware, install_log_filters, limited
 from sync.server.service import ApiError, Principal, Service
 
 DESCRIPTION = """\
@@ -33,7 +35,9 @@ The provincial reference server of **MotCua Kiosk** (sync protocol v1): devices 
 a one-time code, push their outbox (dossiers and lifecycle events) in ordered batches with
 per-item results, upload attachments in resumable, sha256-checked chunks, and pull feeds
 (status, catalog, calendar, settings, keys) with cursors. Operators drive the lifecycle through
-`/v1/admin`. Bodies may be gzip-compressed (`Content-Encoding: gzip`). Every error is
+`/v1/admin` after `POST /v1/login` (roles: province_admin, province_viewer, commune_officer).
+Plain HTTP is refused outside loopback (deploy behind a TLS reverse proxy); requests are
+rate-limited (429 with Retry-After). Bodies may be gzip-compressed (`Content-Encoding: gzip`). Every error is
 `{"error": {"code", "message", "class"}}`; `class` is transient, auth, permanent or conflict.
 The full description is docs/sync-protocol.md in the source tree.
 """
@@ -43,7 +47,8 @@ _ERRORS = {
     s: {"model": M.ErrorAnswer, "description": d}
     for s, d in (
         (401, "credential missing, wrong or revoked"),
-        (403, "not allowed for this device"),
+        (403, "not allowed for this device or role; or plain HTTP refused"),
+        (429, "rate limited: retry after Retry-After seconds"),
         (413, "too large"),
         (422, "bad request body"),
     )
@@ -92,7 +97,11 @@ async def read_json(request: Request, limit: int) -> Any:
         raise ApiError("bad_request", "Nội dung không phải JSON hợp lệ") from None
 
 
-def create_app(service: Service) -> FastAPI:
+def create_app(service: Service, guard: Guard | None = None) -> FastAPI:
+    """The ASGI app over ``service``; ``guard`` is the front-door policy (HTTPS, proxies,
+    rate limits: sync.server.security), by default HTTPS-only outside loopback."""
+    guard = guard or Guard()
+    install_log_filters()
     app = FastAPI(
         title="MotCua provincial sync server",
         version=f"{P.PROTOCOL_VERSION}",
@@ -105,6 +114,7 @@ def create_app(service: Service) -> FastAPI:
         ],
     )
     app.state.service = service
+    app.state.guard = guard
     app.add_middleware(GZipMiddleware, minimum_size=1000)
 
     @app.middleware("http")
@@ -115,6 +125,8 @@ def create_app(service: Service) -> FastAPI:
             response = _error_response(exc)
         response.headers[P.PROTOCOL_HEADER] = str(P.PROTOCOL_VERSION)
         return response
+
+    app.add_middleware(GuardMiddleware, guard=guard)  # outermost: before anything else runs
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -146,15 +158,23 @@ def create_app(service: Service) -> FastAPI:
             return HTMLResponse(pages.not_found_page(None), status_code=404)
         code = "not_found" if exc.status_code == 404 else "bad_request"
         body = {"error": {"code": code, "message": str(exc.detail), "class": P.PERMANENT}}
-        return JSONResponse(body, status_code=exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of every route on this path (RFC 9110)
+            headers["Allow"] = allowed_methods(app, request.scope)
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     def device(request: Request, _creds: Annotated[Any, Security(bearer)] = None) -> Principal:
-        return service.authenticate(request.headers.get("authorization"), "device")
+        who = service.authenticate(request.headers.get("authorization"), "device")
+        guard.device(who.id)
+        return who
 
     def operator(request: Request, _creds: Annotated[Any, Security(bearer)] = None) -> Principal:
-        return service.authenticate(request.headers.get("authorization"), "operator")
+        who = service.authenticate(request.headers.get("authorization"), "operator")
+        guard.device(f"u:{who.id}")
+        return who
 
     Device = Annotated[Principal, Depends(device)]
+    Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="sha256, lower-case hex")]
     Operator = Annotated[Principal, Depends(operator)]
 
     # ---------------------------------------------------------------- device
@@ -247,7 +267,7 @@ def create_app(service: Service) -> FastAPI:
         }
 
     @app.head("/v1/attachments/{sha256}", tags=["device"], responses=_ERRORS)
-    def attachment_head(sha256: str, who: Device) -> Response:
+    def attachment_head(sha256: Sha256, who: Device) -> Response:
         """The server's offset for this file (headers only)."""
         state = service.attachment_status(who, sha256)
         return Response(status_code=200, headers=_upload_headers(state))
@@ -258,7 +278,7 @@ def create_app(service: Service) -> FastAPI:
         response_model=M.AttachmentState,
         responses=_ERRORS,
     )
-    def attachment_get(sha256: str, who: Device) -> Any:
+    def attachment_get(sha256: Sha256, who: Device) -> Any:
         """The server's state and offset for this file (never its content)."""
         state = service.attachment_status(who, sha256)
         return JSONResponse(state, headers=_upload_headers(state))
@@ -304,12 +324,12 @@ def create_app(service: Service) -> FastAPI:
     }
 
     @app.patch("/v1/attachments/{sha256}", **upload_doc)
-    async def attachment_patch(request: Request, sha256: str) -> Response:
+    async def attachment_patch(request: Request, sha256: Sha256) -> Response:
         """Append a chunk at `Upload-Offset`; the last chunk is checked against the sha256."""
         return await _upload(request, sha256)
 
     @app.put("/v1/attachments/{sha256}", **upload_doc)
-    async def attachment_put(request: Request, sha256: str) -> Response:
+    async def attachment_put(request: Request, sha256: Sha256) -> Response:
         """Same as PATCH (for clients that cannot send PATCH)."""
         return await _upload(request, sha256)
 
@@ -324,6 +344,36 @@ def create_app(service: Service) -> FastAPI:
         return service.read_feed(who, feed, after, limit)
 
     # ---------------------------------------------------------------- back office
+    @app.post(
+        "/v1/login",
+        tags=["back office"],
+        response_model=M.LoginAnswer,
+        responses={401: {"model": M.ErrorAnswer, "description": "login or password wrong"}},
+        openapi_extra={"requestBody": _body("LoginRequest")},
+    )
+    async def login(request: Request) -> Any:
+        """A back-office session token (short-lived) for a login and password."""
+        data = await read_json(request, 16 * 1024)
+        if not isinstance(data, dict):
+            raise ApiError("bad_request", 'Cần {"login": "…", "password": "…"}')
+        name = data.get("login")
+        key = f"user:{str(name).strip().lower()[:64]}"
+        wait = guard.buckets["login_fail_user"].peek(key)
+        if wait:  # this login had too many wrong passwords lately, from anywhere
+            raise limited(wait)
+        try:
+            return await run_in_threadpool(service.login, name, data.get("password"))
+        except ApiError as exc:
+            if exc.code == "login_failed":
+                guard.buckets["login_fail_user"].take(key)
+            raise
+
+    @app.post("/v1/logout", tags=["back office"], status_code=204, responses=_ERRORS)
+    def logout(request: Request, _op: Operator) -> Response:
+        """End this session now."""
+        service.logout(request.headers.get("authorization"))
+        return Response(status_code=204)
+
     @app.get(
         "/v1/admin/dossiers",
         tags=["back office"],
@@ -331,20 +381,27 @@ def create_app(service: Service) -> FastAPI:
         responses=_ERRORS,
     )
     def admin_dossiers(
-        _op: Operator,
-        commune: str | None = None,
-        agency_id: str | None = None,
-        status: int | None = None,
+        op: Operator,
+        commune: Annotated[str | None, Query(max_length=16)] = None,
+        agency_id: Annotated[str | None, Query(max_length=40)] = None,
+        status: Annotated[int | None, Query(ge=0, le=99)] = None,
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     ) -> Any:
-        """Dossiers with code, commune, status, completeness and attachment hashes."""
+        """Dossiers with code, commune, status, completeness and attachment hashes (a commune
+        officer sees its own commune's only)."""
+        service.require(op, "read")
+        if op.role == "commune_officer":
+            if commune not in (None, op.commune):
+                return []
+            commune = op.commune
         return service.list_dossiers(
             commune=commune, agency_id=agency_id, status=status, limit=limit
         )
 
     @app.get("/v1/admin/dossiers/{code}", tags=["back office"], responses=_ERRORS)
-    def admin_dossier(code: str, _op: Operator) -> Any:
+    def admin_dossier(code: str, op: Operator) -> Any:
         """One dossier with its content (personal data) and history."""
+        service.require(op, "read", service.dossier_commune(code) or "")
         return service.dossier(code)
 
     @app.post(
@@ -354,76 +411,109 @@ def create_app(service: Service) -> FastAPI:
         responses={**_ERRORS, 409: {"model": M.ErrorAnswer, "description": "illegal_transition"}},
     )
     def admin_transition(code: str, body: M.TransitionRequest, op: Operator) -> Any:
-        """Move a dossier (the lifecycle decides); writes a status-feed entry for its commune."""
+        """Move a dossier (the lifecycle decides); writes a status-feed entry for its commune.
+        The actor recorded is the logged-in user."""
+        service.require(op, "write", service.dossier_commune(code) or "")
         return service.advance(
             code,
             body.to,
             note=body.note,
-            actor=body.actor or op.name,
+            actor=op.name if op.role != "province_admin" else (body.actor or op.name),
             appointment_at=body.appointment_at,
         )
 
+    @app.post("/v1/admin/dossiers/{code}/payments", tags=["back office"], responses=_ERRORS)
+    def admin_payment(code: str, body: M.PaymentRequest, op: Operator) -> Any:
+        """Record the province's payment confirmation for a dossier's fee (transfer/online);
+        published to its commune in the `payments` feed. Idempotent by `reference`."""
+        service.require(op, "write", service.dossier_commune(code) or "")
+        return service.record_payment(
+            code, amount=body.amount, method=body.method, reference=body.reference,
+            paid_at=body.paid_at, actor=op.name,
+        )  # fmt: skip
+
+    app_stats.install(app, service, guard, Operator)
+
     @app.get("/v1/admin/attachments/{sha256}/content", tags=["back office"], responses=_ERRORS)
-    def admin_attachment(sha256: str, _op: Operator) -> FileResponse:
-        """Download a complete attachment."""
+    def admin_attachment(sha256: Sha256, op: Operator) -> FileResponse:
+        """Download a complete attachment (a commune officer: of its own commune's dossiers)."""
+        service.require(op, "read")
+        if op.role == "commune_officer" and op.commune not in service.attachment_communes(sha256):
+            raise ApiError("not_found", "Máy chủ chưa có đủ tệp này")
         return FileResponse(service.attachment_path(sha256), media_type="application/octet-stream")
 
     # ---------------------------------------------------------------- public
-    def _lookup(request: Request, text: str) -> HTMLResponse:
+    def _lookup(request: Request, text: str, k: str | None) -> HTMLResponse:
+        """Enumeration-resistant: a bare dossier code shows nothing without the receipt's
+        second factor (last 4 characters of the applicant's ID number, printed on the
+        receipt); a QR text shows the dossier only when its signature verifies. "No such
+        code", "wrong second factor" and "bad signature" are one answer, after the same work,
+        and each costs the address a token of the failure bucket (sync.server.security)."""
         from kiosk_app.core.codes import CODE_RE
 
-        headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-        text = text.strip()
+        headers = {
+            "Cache-Control": "no-store",
+            "X-Robots-Tag": "noindex",
+            "Referrer-Policy": "no-referrer",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        }
+        client = request.client.host if request.client else ""
+        local = bool(request.scope.get("state", {}).get("direct_loopback"))
+        text = text.strip()[:400]
+        bare = bool(CODE_RE.fullmatch(text.upper()))
+        if bare and k is None:
+            return HTMLResponse(pages.factor_page(text.upper()), headers=headers)
+        fail_key = f"ip:{client}"
+        if not local:
+            wait = guard.buckets["lookup_fail"].peek(fail_key)
+            if wait:
+                return HTMLResponse(
+                    pages.too_many_page(),
+                    status_code=429,
+                    headers={**headers, "Retry-After": str(max(1, int(wait + 0.999)))},
+                )
         verdict = None
-        if CODE_RE.fullmatch(text.upper()):
-            code = text.upper()
-        else:
+        if bare:
+            info = service.lookup(text.upper())
+            matched = pages.factor_matches(info["factor"] if info else None, k)
+            ok = matched and info is not None
+        else:  # an unverifiable payload still costs the same lookup as a real one
             code, verdict = _payload_code(service, request, text)
-        info = service.lookup(code) if code else None
-        if info is None:
-            shown = code if code else None
-            return HTMLResponse(pages.not_found_page(shown), status_code=404, headers=headers)
-        if verdict == "genuine" and info:
-            verdict = _compare(request, text, info) or verdict
+            info = service.lookup(code or "")
+            ok = info is not None and verdict is not None
+        if not ok:
+            if not local:
+                guard.buckets["lookup_fail"].take(fail_key)
+            return HTMLResponse(pages.not_found_page(), status_code=404, headers=headers)
+        assert info is not None
+        if verdict == "genuine":
+            verdict = _compare(text, info) or verdict
         return HTMLResponse(pages.dossier_page(info, verdict), headers=headers)
 
     @app.get("/r/{text:path}", tags=["public"], response_class=HTMLResponse)
-    def receipt_lookup(request: Request, text: str) -> HTMLResponse:
+    def receipt_lookup(
+        request: Request, text: str, k: Annotated[str | None, Query(max_length=32)] = None
+    ) -> HTMLResponse:
         """The page the receipt QR opens: status and appointment, nothing personal.
 
-        `text` is a dossier code or a whole v1 QR payload, in any case (`/R/…` too)."""
-        return _lookup(request, text)
+        `text` is a signed v1 QR payload (as the receipt's QR carries it), or a dossier code
+        together with `k`, the last 4 characters of the applicant's ID number printed on the
+        receipt. Read case-insensitively (`/R/…` too)."""
+        return _lookup(request, text, k)
 
     @app.get("/R/{text:path}", include_in_schema=False, response_class=HTMLResponse)
-    def receipt_lookup_upper(request: Request, text: str) -> HTMLResponse:
-        return _lookup(request, text)
+    def receipt_lookup_upper(
+        request: Request, text: str, k: Annotated[str | None, Query(max_length=32)] = None
+    ) -> HTMLResponse:
+        return _lookup(request, text, k)
 
     @app.get("/healthz", tags=["public"])
     def healthz() -> dict[str, Any]:
         """Liveness: the database answers."""
         return {"ok": True, "schema": service.db.schema_version(), "engine": service.db.engine}
 
-    def custom_openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(
-            title=app.title,
-            version=app.version,
-            description=app.description,
-            routes=app.routes,
-            tags=app.openapi_tags,
-            license_info=app.license_info,
-        )
-        comps = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in M.SCHEMAS:
-            js = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, sub in js.pop("$defs", {}).items():
-                comps.setdefault(name, sub)
-            comps.setdefault(model.__name__, js)
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = custom_openapi  # type: ignore[method-assign]
+    app.openapi = lambda: openapi_for(app)  # type: ignore[method-assign]
     return app
 
 
@@ -457,6 +547,8 @@ def _candidates(service: Service, request: Request) -> list[str]:
 
 
 def _payload_code(service: Service, request: Request, text: str) -> tuple[str | None, str | None]:
+    """(dossier code, "genuine") of a QR text whose signature verifies, else (None, None):
+    a payload nobody signed must not be a way to ask about any code."""
     from kiosk_app.receipts import qr_payload
 
     try:
@@ -466,11 +558,12 @@ def _payload_code(service: Service, request: Request, text: str) -> tuple[str | 
     keys = service.known_keys()
     verdicts = [qr_payload.verify(base + text, keys) for base in _candidates(service, request)]
     verdicts.append(qr_payload.verify(text, keys))  # a receipt printed with no lookup address
-    genuine = any(v.genuine for v in verdicts)
-    return parsed.claims.code, ("genuine" if genuine else "unverified")
+    if not any(v.genuine for v in verdicts):
+        return None, None
+    return parsed.claims.code, "genuine"
 
 
-def _compare(request: Request, text: str, info: dict[str, Any]) -> str | None:
+def _compare(text: str, info: dict[str, Any]) -> str | None:
     from kiosk_app.receipts import qr_payload
 
     claims = qr_payload.parse(text).claims

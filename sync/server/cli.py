@@ -48,11 +48,14 @@ def _service(args: argparse.Namespace):
     from datetime import timedelta
 
     ttl = getattr(args, "token_ttl_hours", None) or P.ACCESS_TOKEN_TTL_HOURS
+    op_ttl = getattr(args, "operator_ttl_minutes", None) or 60
     return Service(
         db,
         data_dir,
         public_url=getattr(args, "public_url", None),
         token_ttl=timedelta(hours=ttl),
+        operator_ttl=timedelta(minutes=op_ttl),
+        province_key=Path(args.province_key) if getattr(args, "province_key", None) else None,
     )
 
 
@@ -80,8 +83,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
+    from sync.server.keys import ProvinceKeyError, signer_for
+    from sync.server.security import Guard
 
     service = _service(args)
+    try:
+        signer_for(service)  # a missing or unreadable key stops the start, not a publish
+    except ProvinceKeyError as exc:
+        raise CliError(str(exc), 1) from exc
+    guard = Guard(
+        allow_http=args.allow_http,
+        trusted_proxies=args.trusted_proxy or [],
+        rate_scale=args.rate_scale,
+    )
     logging.basicConfig(
         level=getattr(logging, args.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -89,13 +103,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.getLogger("motcua.server").info(
         "serving %s (data %s) on %s:%s", service.db.describe(), args.data_dir, args.host, args.port
     )
+    if not args.allow_http and not args.trusted_proxy:
+        logging.getLogger("motcua.server").warning(
+            "plain HTTP is refused except from loopback: put a TLS reverse proxy in front "
+            "(--trusted-proxy IP) or pass --allow-http (docs/server-deployment.md)"
+        )
     uvicorn.run(
-        create_app(service),
+        create_app(service, guard),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        proxy_headers=False,  # sync.server.security decides, from --trusted-proxy
         server_header=False,
     )
     return 0
@@ -138,13 +156,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     service = _service(args)
-    rows = service.devices(include_operators=args.all)
+    rows = service.devices()
 
     def text() -> str:
         if not rows:
             return "no devices"
         return "\n".join(
-            f"{r['id']}  {r['kind']:<8} {r['agency_id'] or '-':<14} slot {r['slot']!s:<4} "
+            f"{r['id']}  {r['agency_id'] or '-':<14} slot {r['slot']!s:<4} "
             f"{r['commune'] or '-':<6} {'REVOKED ' + r['revoked_at'] if r['revoked_at'] else 'active'}"
             f"  {r['name'] or ''}  last seen {r['last_seen_at'] or 'never'}"
             for r in rows
@@ -158,13 +176,6 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     service = _service(args)
     row = _call(service.revoke, args.device_id, args.reason)
     _emit(args, row, lambda: f"revoked {row['id']} at {row['revoked_at']}")
-    return 0
-
-
-def cmd_operator_add(args: argparse.Namespace) -> int:
-    service = _service(args)
-    out = service.add_operator(args.name)
-    _emit(args, out, lambda: f"{out['token']}\noperator {out['name']} ({out['id']})")
     return 0
 
 
@@ -311,6 +322,8 @@ def cmd_feeds_prune(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
+    from sync.server import cli_users as U
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -323,6 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="postgresql://… to use PostgreSQL instead of SQLite (env MOTCUA_SERVER_DB)",
     )
     common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common.add_argument(
+        "--province-key",
+        default=os.environ.get("MOTCUA_PROVINCE_KEY"),
+        help="the province's Ed25519 private key file (default <data-dir>/keys/province.pem;"
+        " env MOTCUA_PROVINCE_KEY)",
+    )
 
     p = argparse.ArgumentParser(
         prog="motcua-server", description="MotCua provincial reference sync server"
@@ -344,9 +363,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     s.add_argument(
-        "--forwarded-allow-ips",
-        default="127.0.0.1",
-        help="reverse proxies trusted for X-Forwarded-*",
+        "--operator-ttl-minutes",
+        type=float,
+        default=60,
+        help="lifetime of a back-office login session",
+    )
+    s.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="IP",
+        help="a TLS reverse proxy (address or network) trusted for X-Forwarded-For/-Proto;"
+        " repeatable",
+    )
+    s.add_argument(
+        "--allow-http",
+        action="store_true",
+        help="accept plain HTTP from anywhere (a closed network only)",
+    )
+    s.add_argument(
+        "--rate-scale",
+        type=float,
+        default=1.0,
+        help="multiply every rate limit (e.g. 10 for a large province behind one NAT)",
     )
     s.set_defaults(func=cmd_run)
 
@@ -366,19 +404,48 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sub", required=True, metavar="SUBCOMMAND"
     )
     s = dev.add_parser("list", parents=[common], help="list devices")
-    s.add_argument("--all", action="store_true", help="operators too")
     s.set_defaults(func=cmd_device_list)
     s = dev.add_parser("revoke", parents=[common], help="revoke a device (next request fails)")
     s.add_argument("device_id")
     s.add_argument("--reason")
     s.set_defaults(func=cmd_device_revoke)
 
-    op = sub.add_parser("operator", help="back-office operators").add_subparsers(
+    us = sub.add_parser("user", help="back-office users (roles, passwords)").add_subparsers(
         dest="sub", required=True, metavar="SUBCOMMAND"
     )
-    s = op.add_parser("add", parents=[common], help="make an operator token (printed once)")
-    s.add_argument("name")
-    s.set_defaults(func=cmd_operator_add)
+    s = us.add_parser("add", parents=[common], help="add a user (asks for the password)")
+    s.add_argument("login")
+    s.add_argument(
+        "--role", required=True, choices=("province_admin", "province_viewer", "commune_officer")
+    )
+    s.add_argument("--commune", help="commune_officer: the 5-digit commune code")
+    s.add_argument("--name", help="the person's name")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    s.add_argument("--no-password", action="store_true", help="set it later with `user passwd`")
+    s.set_defaults(func=U.cmd_user_add)
+    s = us.add_parser("list", parents=[common], help="users with role, commune and state")
+    s.set_defaults(func=U.cmd_user_list)
+    s = us.add_parser("disable", parents=[common], help="disable a user (next request refused)")
+    s.add_argument("login")
+    s.add_argument("--reason")
+    s.set_defaults(func=U.cmd_user_disable)
+    s = us.add_parser("enable", parents=[common], help="enable a disabled user again")
+    s.add_argument("login")
+    s.set_defaults(func=U.cmd_user_enable)
+    s = us.add_parser("passwd", parents=[common], help="set a user's password")
+    s.add_argument("login")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    s.set_defaults(func=U.cmd_user_passwd)
+
+    ks = sub.add_parser("keys", help="the province signing key").add_subparsers(
+        dest="sub", required=True, metavar="SUBCOMMAND"
+    )
+    s = ks.add_parser("init", parents=[common], help="make the province's Ed25519 key (0600)")
+    s.set_defaults(func=U.cmd_keys_init)
+    s = ks.add_parser("show", parents=[common], help="print the public key document kiosks pin")
+    s.set_defaults(func=U.cmd_keys_show)
+    s = ks.add_parser("rotate", parents=[common], help="new key, endorsed by the current one")
+    s.set_defaults(func=U.cmd_keys_rotate)
 
     dos = sub.add_parser("dossier", help="back office: dossiers").add_subparsers(
         dest="sub", required=True, metavar="SUBCOMMAND"

@@ -1,12 +1,16 @@
 """The public receipt lookup page (``/r/<code or QR text>``): plain, small, mobile-friendly HTML.
 
 Shows only what the receipt itself shows — dossier code, procedure, received time,
-appointment — plus the current status. No names, ID numbers, addresses or answers: dossier
-codes are sequential, so anyone can guess one. No script, no external resource.
+appointment — plus the current status. No names, ID numbers, addresses or answers. Dossier
+codes are sequential, so a bare code opens nothing: the page asks for the receipt's second
+factor (:func:`factor_page`), and a wrong one gets the very page an unknown code gets
+(:func:`not_found_page`). Everything shown is escaped; no script, no external resource (the
+route also sends a Content-Security-Policy that forbids them).
 """
 
 from __future__ import annotations
 
+import hmac
 import html
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -56,7 +60,6 @@ def dossier_page(info: dict[str, Any], verdict: str | None = None) -> str:
         ("Tiếp nhận lúc", _fmt(info["received_at"])),
         ("Hẹn trả kết quả", _fmt(info["appointment_at"])),
         ("Trạng thái", f'<span class="status">{html.escape(info["status_label"])}</span>'),
-        ("Cập nhật lúc", _fmt(info["updated_at"])),
     ]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     note = ""
@@ -78,12 +81,45 @@ def dossier_page(info: dict[str, Any], verdict: str | None = None) -> str:
     )
 
 
-def not_found_page(what: str | None) -> str:
-    shown = f" <strong>{html.escape(what)}</strong>" if what else ""
+def not_found_page(_what: str | None = None) -> str:
+    """The one answer for an unknown code, a wrong second factor and an unverifiable QR text
+    (nothing of the request is echoed: the same bytes whatever was asked)."""
     return _page(
         "Không tìm thấy hồ sơ",
         "<h1>Không tìm thấy hồ sơ</h1>"
-        f"<p>Không tìm thấy hồ sơ{shown} trên hệ thống của tỉnh.</p>"
-        "<p>Hồ sơ vừa nộp có thể chưa được gửi lên (khi mạng chập chờn việc gửi có thể chậm "
+        "<p>Không tìm thấy hồ sơ với mã và thông tin xác nhận đã nhập trên hệ thống của tỉnh.</p>"
+        "<p>Kiểm tra lại mã hồ sơ và 4 ký tự cuối số giấy tờ in trên giấy tiếp nhận. "
+        "Hồ sơ vừa nộp có thể chưa được gửi lên (khi mạng chập chờn việc gửi có thể chậm "
         "vài giờ). Vui lòng thử lại sau hoặc liên hệ bộ phận một cửa nơi đã nộp hồ sơ.</p>",
     )
+
+
+def factor_page(code: str) -> str:
+    """Asks for the second factor of a hand-typed code (the same page for any code)."""
+    return _page(
+        "Tra cứu hồ sơ",
+        "<h1>Tra cứu hồ sơ</h1>"
+        f"<p>Mã hồ sơ: <strong>{html.escape(code)}</strong></p>"
+        '<form method="get">'
+        '<label for="k">4 ký tự cuối số giấy tờ (CCCD) của người nộp, in trên giấy tiếp nhận'
+        "</label><br>"
+        '<input id="k" name="k" inputmode="numeric" autocomplete="off" maxlength="4" '
+        'required style="font-size:1.2rem;width:6rem"> '
+        '<button type="submit">Tra cứu</button></form>'
+        "<p>Hoặc quét mã QR trên giấy tiếp nhận bằng máy ảnh điện thoại.</p>",
+    )
+
+
+def too_many_page() -> str:
+    return _page(
+        "Thử lại sau",
+        "<h1>Thử lại sau</h1><p>Quá nhiều lần tra cứu không thành công từ địa chỉ này. "
+        "Vui lòng thử lại sau ít phút.</p>",
+    )
+
+
+def factor_matches(expected: str | None, given: str | None) -> bool:
+    """Constant-time comparison of the second factor (case and separators ignored)."""
+    want = (expected or "\x00" * 4).encode()
+    got = "".join(ch for ch in str(given or "") if ch.isalnum()).upper()[-4:].encode()
+    return hmac.compare_digest(want, got.ljust(4, b"\x01")) and expected is not None

@@ -50,6 +50,12 @@ class EnrolAnswer(BaseModel):
         "this agency's slot, last 60 days: a replacement or restored kiosk raises its daily "
         "counters to these so it never issues a code twice.",
     )
+    province_key: dict[str, Any] | None = Field(
+        None,
+        description="The province's Ed25519 public key document (motcua-province-key v1): the "
+        "kiosk pins it and accepts catalogue, calendar and settings bundles only when signed "
+        "by it (docs/sync-protocol.md, Signed bundles).",
+    )
 
 
 class TokenRequest(BaseModel):
@@ -133,6 +139,13 @@ class TransitionRequest(BaseModel):
     appointment_at: str | None = Field(None, description="new appointment, ISO-8601 with offset")
 
 
+class PaymentRequest(BaseModel):
+    amount: int = Field(gt=0, description="amount paid, in đồng")
+    method: str = Field(description="`transfer` or `online`")
+    reference: str = Field(min_length=1, max_length=100, description="the transaction's id")
+    paid_at: str = Field(description="when it was paid, ISO-8601 with offset")
+
+
 class StatusEntry(_Open):
     event_id: str
     code: str
@@ -151,6 +164,19 @@ class DossierRow(_Open):
     attachments: list[str]
 
 
+class LoginRequest(BaseModel):
+    login: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class LoginAnswer(BaseModel):
+    token: str = Field(description="send as `Authorization: Bearer …` to /v1/admin")
+    expires_at: str
+    role: Literal["province_admin", "province_viewer", "commune_officer"]
+    commune: str | None
+    server_time: str
+
+
 class KeyDocument(_Open):
     format: Literal["motcua-device-key"] = "motcua-device-key"
     version: int = 1
@@ -160,4 +186,4 @@ class KeyDocument(_Open):
     slot: int | None = None
 
 
-SCHEMAS = [EnrolRequest, TokenRequest, PushRequest, KeyDocument, ErrorAnswer]
+SCHEMAS = [EnrolRequest, TokenRequest, PushRequest, KeyDocument, ErrorAnswer, LoginRequest]

@@ -12,6 +12,7 @@ per responsibility:
 
 - :mod:`sync.server.service_common` - :class:`ApiError`, :class:`Principal`, shared helpers;
 - :mod:`sync.server.service_devices` - enrolment, authentication, tokens, receipt keys;
+- :mod:`sync.server.service_users` - back-office users, roles, login sessions;
 - :mod:`sync.server.service_feeds` - feed entries: put, read, reset, prune;
 - :mod:`sync.server.service_push` - the push batch (one transaction per batch);
 - :mod:`sync.server.service_ingest` - submissions, ratings and transitions within a push;
@@ -55,6 +56,7 @@ from sync.server.service_common import (
 from sync.server.service_devices import ISSUED_DAYS, DevicesMixin
 from sync.server.service_feeds import FeedsMixin
 from sync.server.service_ingest import IngestMixin
+from sync.server.service_payments import PaymentsMixin
 from sync.server.service_publish import PublishMixin
 from sync.server.service_push import (
     _ATTACHMENT_SQL,
@@ -68,6 +70,8 @@ from sync.server.service_push import (
     _select_in,
     _Writes,
 )
+from sync.server.service_stats import StatsMixin
+from sync.server.service_users import ROLES, UsersMixin
 
 __all__ = [
     "_ATTACHMENT_SQL",
@@ -86,6 +90,7 @@ __all__ = [
     "ApiError",
     "BlobStore",
     "Principal",
+    "ROLES",
     "Service",
     "_Known",
     "_Race",
@@ -108,12 +113,15 @@ __all__ = [
 # ------------------------------------------------------------------ the service
 class Service(
     DevicesMixin,
+    UsersMixin,
     FeedsMixin,
     PushMixin,
     IngestMixin,
     AttachmentsMixin,
     AdminMixin,
     PublishMixin,
+    StatsMixin,
+    PaymentsMixin,
 ):
     """All server use-cases over one database and one data folder. Thread-safe."""
 
@@ -126,6 +134,8 @@ class Service(
         max_chunk: int = P.MAX_CHUNK_BYTES,
         public_url: str | None = None,
         token_ttl: timedelta = timedelta(hours=P.ACCESS_TOKEN_TTL_HOURS),
+        operator_ttl: timedelta = timedelta(hours=1),
+        province_key: Path | None = None,
     ) -> None:
         from kiosk_app.core.dossier import lifecycle
 
@@ -137,3 +147,6 @@ class Service(
         self.max_chunk = max_chunk
         self.public_url = public_url
         self.token_ttl = token_ttl
+        self.operator_ttl = operator_ttl
+        self.province_key_path = Path(province_key) if province_key else None
+        self._signer = None

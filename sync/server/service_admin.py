@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sync.server import stats_facts
 from sync.server.db import utcnow
 from sync.server.service_common import (
     ApiError,
@@ -153,22 +154,49 @@ class AdminMixin:
                 "appointment_at": appointment_at or d["appointment_at"],
                 "note": note,
             }
+            stats_facts.refresh(tx, [d["id"]])
             self.feed_put(tx, "status", f"c:{d['commune']}", event_id, entry)
         log.info("dossier %s: %s (%s → %s)", d["code"], t.event, d["status"], target.code)
         return entry
 
+    def dossier_commune(self, code: str) -> str | None:
+        """The commune of a dossier (for the role checks), None when there is no such code."""
+        with self.db.tx(write=False) as tx:
+            return tx.scalar(
+                "SELECT commune FROM dossiers WHERE code = ?", [str(code).strip().upper()]
+            )
+
+    def attachment_communes(self, sha: str) -> set[str]:
+        """The communes of the dossiers that list a file (for the role checks)."""
+        with self.db.tx(write=False) as tx:
+            rows = tx.all(
+                "SELECT DISTINCT d.commune FROM dossier_attachments da JOIN dossiers d"
+                " ON d.id = da.dossier_id WHERE da.sha256 = ?",
+                [sha],
+            )
+        return {r["commune"] for r in rows}
+
     # ============================================================== receipt lookup
     def lookup(self, code: str) -> dict[str, Any] | None:
-        """What the public lookup page may show: only the receipt's own fields + status."""
+        """What the public lookup page may show: only the receipt's own fields + status, and
+        ``factor``, the second factor a hand-typed code must come with (never shown): the
+        last 4 characters of the applicant's ID number as the receipt prints it, else of the
+        phone number; None when the dossier has neither (then only its QR opens it)."""
         with self.db.tx(write=False) as tx:
             d = tx.one(
                 "SELECT code, procedure_code, status, received_at, appointment_at, content_hash,"
-                " updated_at FROM dossiers WHERE code = ?",
-                [code.upper()],
+                " payload FROM dossiers WHERE code = ?",
+                [code.upper()[:40]],
             )
-            if d is None:
-                return None
-            proc = tx.one("SELECT name_vi FROM procedures WHERE code = ?", [d["procedure_code"]])
+            # the same work whether the code exists or not (the lookup page must not time out
+            # which codes exist): the procedure query and the factor parse run either way
+            proc = tx.one(
+                "SELECT name_vi FROM procedures WHERE code = ?",
+                [d["procedure_code"] if d else ""],
+            )
+        factor = _second_factor(d["payload"] if d else '{"applicant": {}}')
+        if d is None:
+            return None
         st = self.states.status(d["status"])
         return {
             "code": d["code"],
@@ -179,6 +207,20 @@ class AdminMixin:
             "final": st.final,
             "received_at": d["received_at"],
             "appointment_at": d["appointment_at"],
-            "updated_at": d["updated_at"],
             "content_hash": d["content_hash"],
+            "factor": factor,
         }
+
+
+def _second_factor(payload_json: str) -> str | None:
+    try:
+        applicant = json.loads(payload_json).get("applicant") or {}
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(applicant, dict):
+        return None
+    for field in ("id_number", "phone"):
+        value = "".join(ch for ch in str(applicant.get(field) or "") if ch.isalnum()).upper()
+        if len(value) >= 4:
+            return value[-4:]
+    return None

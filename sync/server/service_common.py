@@ -113,6 +113,7 @@ class Principal:
     commune: str | None
     agency_id: str | None
     slot: int | None
+    role: str | None = None  # operators: province_admin, province_viewer, commune_officer
 
     @property
     def scopes(self) -> list[str]:

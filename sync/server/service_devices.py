@@ -106,6 +106,7 @@ class DevicesMixin:
         norm = normalize_enrol_code(code)
         if not norm or len(norm) > 64:
             raise ApiError("enrol_code_unknown", "Mã đăng ký thiết bị không đúng")
+        province_key = self.province_key()  # before the code is spent: a key problem costs nothing
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         refresh = REFRESH_PREFIX + secrets.token_urlsafe(32)
         device_id = _uuid7()
@@ -167,6 +168,7 @@ class DevicesMixin:
             "server_time": now,
             "feeds": list(P.FEEDS),
             "issued": self._issued(row["agency_id"], int(row["slot"])),
+            "province_key": province_key,
         }
 
     def _issued(self, agency_id: str, slot: int, days: int = ISSUED_DAYS) -> dict[str, int]:
@@ -190,17 +192,6 @@ class DevicesMixin:
                 if n // 1000 == slot and n > out.get(day, -1):
                     out[day] = n
         return out
-
-    def add_operator(self, name: str) -> dict[str, Any]:
-        token = OPERATOR_PREFIX + secrets.token_urlsafe(32)
-        op_id = _uuid7()
-        with self.db.tx() as tx:
-            tx.execute(
-                "INSERT INTO devices (id, kind, token_hash, name, created_at) "
-                "VALUES (?, 'operator', ?, ?, ?)",
-                [op_id, sha256_hex(token.encode()), name, utcnow()],
-            )
-        return {"id": op_id, "name": name, "token": token}
 
     def refresh(self, refresh_token: str) -> dict[str, Any]:
         """A new access token for a device's refresh token (the refresh token stays valid, so
@@ -227,15 +218,31 @@ class DevicesMixin:
         return {"token": token, "token_expires_at": expires, "server_time": now.isoformat()}
 
     def authenticate(self, authorization: str | None, kind: str = "device") -> Principal:
-        """The caller of an ``Authorization: Bearer`` header, or ApiError(auth_*)."""
+        """The caller of an ``Authorization: Bearer`` header, or ApiError(auth_*).
+
+        ``kind`` device: an enrolled device's access token; operator: a back-office user's
+        session token. Each request reads the database, so a revocation counts at once."""
         if not authorization:
-            raise ApiError("auth_missing", "Thiếu thông tin xác thực thiết bị")
+            raise ApiError("auth_missing", "Thiếu thông tin xác thực")
         scheme, _, token = authorization.partition(" ")
         token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        if scheme.lower() != "bearer" or not token or len(token) > 256:
             raise ApiError("auth_invalid", "Thông tin xác thực không hợp lệ (cần 'Bearer <token>')")
+        token_hash = sha256_hex(token.encode())
+        if kind == "operator" or token.startswith(OPERATOR_PREFIX):
+            who = self._operator(token_hash)
+            if who is not None:
+                if kind != "operator":
+                    raise ApiError("forbidden", "Thông tin xác thực này không dùng được ở đây")
+                return who
+            if kind == "operator":
+                with self.db.tx(write=False) as tx:
+                    known = tx.one("SELECT 1 AS x FROM devices WHERE token_hash = ?", [token_hash])
+                if known:
+                    raise ApiError("forbidden", "Thông tin xác thực này không dùng được ở đây")
+                raise ApiError("auth_invalid", "Thông tin xác thực không đúng")
         with self.db.tx(write=False) as tx:
-            row = tx.one("SELECT * FROM devices WHERE token_hash = ?", [sha256_hex(token.encode())])
+            row = tx.one("SELECT * FROM devices WHERE token_hash = ?", [token_hash])
         if row is None:
             raise ApiError("auth_invalid", "Thông tin xác thực không đúng")
         if row["revoked_at"] is not None:
@@ -257,12 +264,11 @@ class DevicesMixin:
             row["id"], row["kind"], row["name"], row["commune"], row["agency_id"], row["slot"]
         )
 
-    def devices(self, include_operators: bool = False) -> list[dict[str, Any]]:
-        kinds = "('device', 'operator')" if include_operators else "('device')"
+    def devices(self) -> list[dict[str, Any]]:
         with self.db.tx(write=False) as tx:
             return tx.all(
                 "SELECT id, kind, name, commune, agency_id, slot, created_at, last_seen_at,"
-                f" revoked_at, revoked_reason FROM devices WHERE kind IN {kinds} ORDER BY created_at"
+                " revoked_at, revoked_reason FROM devices WHERE kind = 'device' ORDER BY created_at"
             )
 
     def revoke(self, device_id: str, reason: str | None = None) -> dict[str, Any]:

@@ -9,9 +9,11 @@ import json
 from typing import Any
 
 from sync import protocol as P
+from sync.server import stats_facts
 from sync.server.db import Tx, utcnow
 from sync.server.service_common import (
     CHANNELS,
+    SHA256_RE,
     ApiError,
     Principal,
     _parse_time,
@@ -142,6 +144,17 @@ class IngestMixin:
                 payload_json.decode(),
                 now,
                 now,
+                *stats_facts.as_row(
+                    stats_facts.derive(
+                        {
+                            "channel": channel,
+                            "received_at": received.isoformat(),
+                            "appointment_at": appointment,
+                            "payload": payload_json,
+                        },
+                        (),
+                    )
+                ),
             )
         )
         seen: set[tuple[str, str]] = set()
@@ -163,6 +176,7 @@ class IngestMixin:
     def _write_submission(
         self,
         tx: Tx,
+        device: Principal,
         event_id: str,
         phash: str,
         dossier_id: str,
@@ -173,7 +187,7 @@ class IngestMixin:
         """Write one checked submission now; the unique indexes decide against other pushes."""
         if not tx.execute(_EVENT_SQL, rows.events[0]):
             # another push committed this event id since _prefetch; nothing was written
-            return self._again(tx, event_id, phash)
+            return self._again(tx, device, event_id, phash)
         known.events[event_id] = {"payload_hash": phash, "dossier_id": dossier_id}
         if summary is None:  # the same dossier again under a new event id
             return P.DUPLICATE, self._summary(tx, dossier_id)
@@ -210,7 +224,8 @@ class IngestMixin:
             raise ApiError("wrong_agency", "Đánh giá gắn với hồ sơ của cơ quan khác")
         tx.execute(
             "INSERT INTO ratings (id, device_id, agency_id, commune_code, rated_at, level,"
-            " reasons, dossier_code, channel, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " reasons, dossier_code, channel, received_at, t_rated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
             [
                 entity_id,
@@ -223,6 +238,7 @@ class IngestMixin:
                 code.upper() if code else None,
                 p["channel"],
                 utcnow(),
+                stats_facts.micros(at),
             ],
         )
         return None
@@ -265,7 +281,13 @@ class IngestMixin:
         if appointment is not None:
             _parse_time(appointment, "payload.data.appointment_at")
         now = utcnow()
-        if "attachments" in data:
+        atts = data.get("attachments")
+        if isinstance(atts, list) and atts and all(isinstance(a, str) for a in atts):
+            # a supplement lists its scans by sha256 only (kiosk_app.core.aftercare): kept in
+            # the event's data; without their sizes they cannot be expected as uploads
+            if not all(SHA256_RE.match(a) for a in atts):
+                raise ApiError("bad_payload", "payload.data.attachments: không phải mã sha256")
+        elif "attachments" in data:
             self._attachments(tx, d["id"], data["attachments"], "payload.data.attachments", now)
         tx.execute(
             "UPDATE dossiers SET status = ?, appointment_at = COALESCE(?, appointment_at),"
@@ -276,7 +298,7 @@ class IngestMixin:
         reason = data.get("reason")
         tx.execute(
             "INSERT INTO status_history (id, dossier_id, event, from_status, to_status, origin,"
-            " note, appointment_at, at) VALUES (?, ?, ?, ?, ?, 'commune', ?, ?, ?)"
+            " note, appointment_at, at, data) VALUES (?, ?, ?, ?, ?, 'commune', ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
             [
                 event_id,
@@ -287,7 +309,55 @@ class IngestMixin:
                 str(reason)[:500] if reason else None,
                 appointment,
                 at,
+                canonical(data).decode(),
             ],
         )
         self._recheck(tx, d["id"])
+        stats_facts.refresh(tx, [d["id"]])
+        return d["id"]
+
+    def _apology(self, tx: Tx, device: Principal, p: dict[str, Any]) -> str:
+        """An apology slip (kiosk_app.core.aftercare.apologise): the event joins the dossier's
+        history with the appointment it replaced (the on-time rule keeps using that one) and
+        the dossier takes the new appointment. Same agency rule as transitions; the status is
+        not checked (the province may have moved the dossier while the kiosk was offline, and
+        the slip was still given). Idempotent by the push's event id and by ``event_id``."""
+        code = p.get("code")
+        if not isinstance(code, str):
+            raise ApiError("bad_payload", "payload.code: thiếu mã hồ sơ")
+        d = tx.one("SELECT id, agency_id, status FROM dossiers WHERE code = ?", [code.upper()])
+        if d is None or d["agency_id"] != device.agency_id:
+            if d is not None or not code.upper().startswith(f"{device.agency_id}-"):
+                raise ApiError("wrong_agency", f"Hồ sơ {code} không thuộc cơ quan của thiết bị")
+            raise ApiError("unknown_dossier", f"Máy chủ chưa có hồ sơ {code}")
+        data = p.get("data")
+        if not isinstance(data, dict):
+            raise ApiError("bad_payload", "payload.data: phải là một đối tượng")
+        at = _parse_time(p.get("at"), "payload.at").isoformat()
+        new = _parse_time(data.get("appointment_at"), "payload.data.appointment_at").isoformat()
+        _parse_time(data.get("previous_appointment_at"), "payload.data.previous_appointment_at")
+        reason = data.get("reason")
+        reason = reason.strip()[:500] if isinstance(reason, str) and reason.strip() else None
+        event_id = p.get("event_id") if isinstance(p.get("event_id"), str) else _uuid7()
+        fresh = tx.execute(
+            "INSERT INTO status_history (id, dossier_id, event, from_status, to_status, origin,"
+            " note, appointment_at, at, data) VALUES (?, ?, 'apology', ?, ?, 'commune', ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING",
+            [
+                event_id[:64],
+                d["id"],
+                d["status"],
+                d["status"],
+                reason,
+                new,
+                at,
+                canonical(data).decode(),
+            ],
+        )
+        if fresh:
+            tx.execute(
+                "UPDATE dossiers SET appointment_at = ?, updated_at = ? WHERE id = ?",
+                [new, utcnow(), d["id"]],
+            )
+            stats_facts.refresh(tx, [d["id"]])
         return d["id"]

@@ -18,7 +18,22 @@ from sync.server.service_common import (
 
 
 class PublishMixin:
-    """Catalogue, calendar and settings publishing."""
+    """Catalogue, calendar and settings publishing; every bundle signed by the province key."""
+
+    def signed(self, feed: str, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the province's signature (sync.signature)."""
+        from sync.server.keys import ProvinceKeyError, signer_for
+
+        try:
+            return signer_for(self).sign(feed, data)
+        except ProvinceKeyError as exc:
+            raise ApiError("unavailable", str(exc)) from None
+
+    def province_key(self) -> dict[str, Any]:
+        """The public key document kiosks pin (sent with every enrolment)."""
+        from sync.server.keys import signer_for
+
+        return signer_for(self).public_doc
 
     # ============================================================== publishing
     def publish_catalog(self, folder: Path) -> dict[str, Any]:
@@ -68,18 +83,23 @@ class PublishMixin:
             )
             for proc in catalog.procedures.values():
                 name = proc.name.vi if hasattr(proc.name, "vi") else str(proc.name)
+                fld = catalog.fields.get(proc.field_id)
                 tx.execute(
-                    "INSERT INTO procedures (code, name_vi, catalog_version) VALUES (?, ?, ?)"
-                    " ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi,"
-                    " catalog_version = excluded.catalog_version",
-                    [proc.code, name, version],
+                    "INSERT INTO procedures (code, name_vi, catalog_version, field_id,"
+                    " field_name_vi) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                    " name_vi = excluded.name_vi, catalog_version = excluded.catalog_version,"
+                    " field_id = excluded.field_id, field_name_vi = excluded.field_name_vi",
+                    [proc.code, name, version, proc.field_id, fld.name.vi if fld else None],
                 )
             self.feed_put(
                 tx,
                 "catalog",
                 "*",
                 "catalog",
-                {"version": version, "published_at": now, "sha256": digest, "files": files},
+                self.signed(
+                    "catalog",
+                    {"version": version, "published_at": now, "sha256": digest, "files": files},
+                ),
             )
         return {
             "version": version,
@@ -127,13 +147,17 @@ class PublishMixin:
                     "calendar",
                     "*",
                     str(year),
-                    {
-                        "year": year,
-                        "version": version,
-                        "sha256": digest,
-                        "file": f"{year}.yaml",
-                        "content": content,
-                    },
+                    self.signed(
+                        "calendar",
+                        {
+                            "year": year,
+                            "version": version,
+                            "sha256": digest,
+                            "file": f"{year}.yaml",
+                            "content": content,
+                            "published_at": now,
+                        },
+                    ),
                 )
                 out.append({"year": year, "version": version, "status": "published"})
         return out
@@ -152,6 +176,12 @@ class PublishMixin:
                 [name, scope, _dumps(value), now],
             )
             self.feed_put(
-                tx, "settings", scope, name, {"name": name, "value": value, "scope": scope}
+                tx,
+                "settings",
+                scope,
+                name,
+                self.signed(
+                    "settings", {"name": name, "value": value, "scope": scope, "published_at": now}
+                ),
             )
         return {"name": name, "value": value, "scope": scope, "updated_at": now}

@@ -29,6 +29,7 @@ from sync.server.service_common import (
     log,
     sha256_hex,
 )
+from sync.server.stats_facts import COLUMNS as _FACTS
 
 
 # ------------------------------------------------------------------ push helpers
@@ -81,8 +82,11 @@ _EVENT_SQL = (
 _DOSSIER_SQL = (
     "INSERT INTO dossiers (id, code, agency_id, commune, device_id, procedure_code,"
     " catalog_version, channel, status, received_at, appointment_at, content_hash, complete,"
-    " payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT DO NOTHING"
+    " payload, created_at, updated_at, "
+    + ", ".join(_FACTS)
+    + ") VALUES ("
+    + ", ".join("?" * (16 + len(_FACTS)))
+    + ") ON CONFLICT DO NOTHING"
 )
 _ATTACHMENT_SQL = (
     "INSERT INTO dossier_attachments (dossier_id, sha256, name, size, mime, added_at)"
@@ -155,6 +159,8 @@ class PushMixin:
             pending = _Writes() if bulk else None
             for i, event in enumerate(events):
                 event_id = event.get("id") if isinstance(event, dict) else None
+                if not isinstance(event_id, str):  # echoed back: only ever a string or null
+                    event_id = None
                 try:
                     status, dossier = self._push_one(tx, device, event, i, known, pending)
                     results.append({"id": event_id, "status": status, "dossier": dossier})
@@ -237,12 +243,16 @@ class PushMixin:
         if not isinstance(payload, dict):
             raise ApiError("bad_payload", f"events[{i}].payload: phải là một đối tượng JSON")
         entity_id = event.get("entity_id")
+        if entity_id is not None and (not isinstance(entity_id, str) or len(entity_id) > 64):
+            raise ApiError("bad_payload", f"events[{i}].entity_id: phải là chuỗi (mã hồ sơ)")
+        if len(kind) > 64:
+            raise ApiError("bad_payload", f"events[{i}].kind: quá dài")
         payload_json = canonical(payload)
         phash = sha256_hex(event_hash_text(kind, entity_id, payload_json))
         old = known.events.get(event_id)
         if old is not None:
             self._flush(tx, pending)
-            return self._again(tx, event_id, phash, old)
+            return self._again(tx, device, event_id, phash, old)
         if kind == P.SUBMITTED_KIND:
             dossier_id, rows, summary = self._submitted(
                 device, event_id, entity_id, phash, payload, payload_json, known
@@ -253,7 +263,9 @@ class PushMixin:
                 known.add_new(rows.dossiers[0])
                 return P.ACCEPTED, summary
             self._flush(tx, pending)
-            return self._write_submission(tx, event_id, phash, dossier_id, rows, summary, known)
+            return self._write_submission(
+                tx, device, event_id, phash, dossier_id, rows, summary, known
+            )
         self._flush(tx, pending)
         # other kinds are rare: each under a savepoint, undone alone when refused
         with tx.savepoint():
@@ -263,9 +275,11 @@ class PushMixin:
                 [event_id, device.id, kind, entity_id, phash, utcnow()],
             )
             if not fresh:
-                return self._again(tx, event_id, phash)
+                return self._again(tx, device, event_id, phash)
             if kind == P.RATING_KIND:
                 dossier_id = self._rating(tx, device, entity_id, payload)
+            elif kind == P.APOLOGY_KIND:
+                dossier_id = self._apology(tx, device, payload)
             elif kind.startswith(P.TRANSITION_PREFIX):
                 dossier_id = self._transition(tx, device, kind, payload)
             else:
@@ -275,21 +289,37 @@ class PushMixin:
         return P.ACCEPTED, self._summary(tx, dossier_id)
 
     def _again(
-        self, tx: Tx, event_id: str, phash: str, old: Mapping[str, Any] | None = None
+        self,
+        tx: Tx,
+        device: Principal,
+        event_id: str,
+        phash: str,
+        old: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any] | None]:
-        """An event id the server has seen: a duplicate, or ``id_reused`` for other content."""
+        """An event id the server has seen: a duplicate, or ``id_reused`` for other content.
+        A replay of another agency's event (captured, say) is ``id_reused`` too: its dossier's
+        state is not this device's to learn."""
         if old is None:
             old = tx.one("SELECT payload_hash, dossier_id FROM events WHERE id = ?", [event_id])
             assert old is not None
         if old["payload_hash"] != phash:
             raise ApiError("id_reused", f"Mã sự kiện {event_id} đã được dùng cho nội dung khác")
-        return P.DUPLICATE, self._summary(tx, old["dossier_id"])
+        summary = self._summary(tx, old["dossier_id"], device.agency_id)
+        if old["dossier_id"] is not None and summary is None:
+            raise ApiError("id_reused", f"Mã sự kiện {event_id} đã được dùng cho nội dung khác")
+        return P.DUPLICATE, summary
 
-    def _summary(self, tx: Tx, dossier_id: str | None) -> dict[str, Any] | None:
+    def _summary(
+        self, tx: Tx, dossier_id: str | None, agency: str | None = None
+    ) -> dict[str, Any] | None:
+        """What a device learns of a dossier after a push (None: nothing, e.g. when
+        ``agency`` is given and the dossier is another agency's)."""
         if dossier_id is None:
             return None
-        d = tx.one("SELECT code, status, complete FROM dossiers WHERE id = ?", [dossier_id])
-        if d is None:
+        d = tx.one(
+            "SELECT code, status, complete, agency_id FROM dossiers WHERE id = ?", [dossier_id]
+        )
+        if d is None or (agency is not None and d["agency_id"] != agency):
             return None
         return {
             "code": d["code"],

@@ -15,7 +15,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -30,6 +29,9 @@ from kiosk_app.cli_trust import run
 from kiosk_app.config import DB_FILE
 from kiosk_app.core import backup as bk
 from kiosk_app.core.backup import BackupError, backup, list_backups, verify_backup
+from kiosk_app.store.db import Error as DbError
+from kiosk_app.store.db import raw_connect
+from kiosk_app.store.migrations import latest_version
 from tests.conftest import FakeClock
 from tests.server.conftest import Srv, server  # noqa: F401 - the fixture
 
@@ -65,8 +67,22 @@ def data(tmp_path: Path) -> Any:
     k.close()
 
 
+def db_key(db_path: Path) -> bytes:
+    """The data key of a store, or of a backup's copy (this test PC holds both)."""
+    from kiosk_app.store.data_key import find_local_key, load_key
+
+    manifest = db_path.parent / bk.MANIFEST
+    if manifest.is_file():
+        enc = json.loads(manifest.read_text(encoding="utf-8"))["encryption"]
+        key = find_local_key(enc["key_id"], enc["check"])
+    else:
+        key = load_key(db_path.parent)
+    assert key is not None
+    return key
+
+
 def copy_facts(db_path: Path) -> dict[str, Any]:
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = raw_connect(db_path, db_key(db_path), read_only=True)
     try:
         return {
             "dossiers": sorted(r[0] for r in conn.execute("SELECT code FROM dossiers")),
@@ -95,7 +111,9 @@ def cli(*argv: str) -> tuple[int, Any]:
 def test_backup_while_writing_is_one_consistent_snapshot(
     data: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bk, "PAGES_PER_STEP", 4)  # many steps: writes land between them
+    from kiosk_app.core import backup_db
+
+    monkeypatch.setattr(backup_db, "PAGES_PER_STEP", 4)  # many steps: writes land between them
     dest = tmp_path / "usb"
     stop = threading.Event()
     written = []
@@ -157,7 +175,8 @@ def test_cli_backup_and_bad_input(data: Any, tmp_path: Path) -> None:
     assert code == 0 and out["verified"] and out["counts"]["dossiers"] == 3
     assert out["audit"]["head_n"] == 3 and out["attachments"] == 3
     m = json.loads((Path(out["path"]) / bk.MANIFEST).read_text())
-    assert m["app_version"] and m["schema_version"] >= 4 and m["encryption"] is None
+    assert m["app_version"] and m["schema_version"] >= 4
+    assert m["encryption"]["scheme"] == bk.ENCRYPTION_SCHEME and m["encryption"]["key_id"]
     assert m["database"]["sha256"] == bk._hash_file(Path(out["path"]) / DB_FILE)[0]
     assert run(["backup", "--to", str(tmp_path / "u2"), "--data-dir", str(tmp_path / "no")]) == 2
     assert run(["backup", "--to", str(tmp_path / "u2"), "--data-dir", str(data.data_dir),
@@ -226,8 +245,9 @@ CHILD = r"""
 import os, signal, sys
 from pathlib import Path
 from kiosk_app.core import backup as bk
+from kiosk_app.core import backup_db
 data, dest, where = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-bk.PAGES_PER_STEP = 1
+backup_db.PAGES_PER_STEP = 1
 die = lambda: os.kill(os.getpid(), signal.SIGKILL)
 def step(phase, done, total):
     if where == phase and done >= total // 2:
@@ -358,7 +378,7 @@ def _tmpfs(path: Path, size: str) -> bool:
 
 @pytest.mark.parametrize(
     ("size", "fails_in"),
-    [("96k", sqlite3.Error), ("400k", OSError)],  # full in the database copy / the attachments
+    [("96k", DbError), ("400k", OSError)],  # full in the database copy / the attachments
 )
 def test_disk_full_on_a_tiny_tmpfs(data: Any, tmp_path: Path, size: str, fails_in: type) -> None:
     for _ in range(3):
@@ -428,19 +448,20 @@ def test_restored_kiosk_syncs_without_duplicates(tmp_path: Path, server: Srv) ->
 def test_restore_of_an_older_schema_runs_the_migrations(data: Any, tmp_path: Path) -> None:
     r = backup(data.data_dir, tmp_path / "usb")
     # make the copy look like a backup taken by the version before migration 4 (ratings)
-    conn = sqlite3.connect(r.path / DB_FILE, isolation_level=None)
+    conn = raw_connect(r.path / DB_FILE, db_key(r.path / DB_FILE))
     conn.execute("DROP TABLE ratings")
-    conn.execute("DELETE FROM _migrations WHERE number = 4")
+    conn.execute("DROP TABLE IF EXISTS accounts")  # migration 5, when present
+    conn.execute("DELETE FROM _migrations WHERE number >= 4")
     conn.close()
     m = json.loads((r.path / bk.MANIFEST).read_text())
-    copy = bk._open_copy(r.path / DB_FILE)
+    copy = bk._open_copy(r.path / DB_FILE, db_key(r.path / DB_FILE))
     m["counts"], m["schema_version"] = bk._counts(copy), bk._schema_version(copy)
     copy.close()
     m["database"]["sha256"], m["database"]["size"] = bk._hash_file(r.path / DB_FILE)
     (r.path / bk.MANIFEST).write_text(json.dumps(m))
     assert verify_backup(r.path) == [] and m["schema_version"] == 3
     code, out = cli("restore", "--from", str(r.path), "--data-dir", str(tmp_path / "new"))
-    assert code == 0 and out["migrations_applied"] == [4]
+    assert code == 0 and out["migrations_applied"] == list(range(4, latest_version() + 1))
     restored = tmp_path / "new" / DB_FILE
-    assert bk._schema_version(bk._open_copy(restored)) == 4
+    assert bk._schema_version(bk._open_copy(restored, db_key(restored))) == latest_version()
     assert run(["audit", "verify", "--data-dir", str(tmp_path / "new")]) == 0

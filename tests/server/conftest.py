@@ -219,8 +219,17 @@ class Srv:
             self.client(d["token"]),
         )
 
-    def operator(self) -> httpx.Client:
-        return self.client(self.service.add_operator("cán bộ tỉnh")["token"])
+    def user(
+        self, role: str = "province_admin", commune: str | None = None, password: str | None = None
+    ) -> dict[str, Any]:
+        """A new back-office user (its own login), with ``password`` when given."""
+        login = f"u{next(_agencies)}-{uuid.uuid4().hex[:8]}"
+        return self.service.add_user(login, password, role, commune=commune, name="cán bộ")
+
+    def operator(self, role: str = "province_admin", commune: str | None = None) -> httpx.Client:
+        """A client logged in (a session token) as a new user with ``role``."""
+        login = self.user(role, commune)["login"]
+        return self.client(self.service.session_for(login)["token"])
 
 
 def _start(
@@ -420,3 +429,35 @@ def upload(
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+# ------------------------------------------------------------------ in-process (ASGI)
+def make_app(data_dir: Path, **guard: Any) -> tuple[Any, Any]:
+    """The real app over a fresh SQLite service in ``data_dir``, in this process (no
+    network): (app, service). ``guard``: sync.server.security.Guard options."""
+    from sync.server.app import create_app
+    from sync.server.db import Database
+    from sync.server.security import Guard
+    from sync.server.service import Service
+
+    db = Database.for_data_dir(data_dir)
+    db.migrate()
+    service = Service(db, data_dir)
+    return create_app(service, Guard(**guard)), service
+
+
+def asgi_client(app: Any, ip: str = "127.0.0.1", https: bool = False, **kw: Any) -> Any:
+    """A synchronous client calling ``app`` in-process as if from ``ip``."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+        return TestClient(
+            app,
+            base_url=("https" if https else "http") + "://motcua.test",
+            client=(ip, 40000),
+            raise_server_exceptions=False,
+            **kw,
+        )

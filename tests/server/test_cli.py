@@ -112,9 +112,17 @@ def test_publish_catalog_calendar_settings(server: Srv, tmp_path) -> None:
     st = cli(server, "settings", "set", "sync.interval_seconds", "600", "--commune", dev.commune)
     assert st.returncode == 0, st.stderr
     items = dev.client.get("/v1/feeds/settings").json()["items"]
-    assert {"name": "sync.interval_seconds", "value": 600, "scope": f"c:{dev.commune}"} in [
-        i["data"] for i in items
+    unsigned = [
+        {k: v for k, v in i["data"].items() if k not in ("signature", "published_at")}
+        for i in items
     ]
+    assert {"name": "sync.interval_seconds", "value": 600, "scope": f"c:{dev.commune}"} in unsigned
+    # every entry is signed by the province key the server gave at enrolment
+    from sync.signature import verify_bundle
+
+    pinned = json.loads(cli(server, "keys", "show").stdout)
+    for i in items:
+        assert verify_bundle("settings", i["data"], pinned) is None
     assert cli(server, "migrate").returncode == 0
 
 

@@ -27,6 +27,11 @@ def test_enrol_once_gives_a_working_credential(server: Srv) -> None:
     with server.service.db.tx(write=False) as tx:
         row = tx.one("SELECT token_hash FROM devices WHERE id = ?", [d["device_id"]])
     assert row["token_hash"] != d["token"] and d["token"] not in row["token_hash"]
+    # the province's bundle-signing key comes with the answer, for the kiosk to pin
+    import json
+
+    on_disk = json.loads((server.data_dir / "keys" / "province.pub.json").read_text())
+    assert d["province_key"] == on_disk and d["province_key"]["format"] == "motcua-province-key"
 
 
 def test_enrol_code_works_only_once(server: Srv) -> None:

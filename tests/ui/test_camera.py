@@ -73,7 +73,7 @@ def test_photo_is_stored_as_jpeg_on_its_line(qtbot: Any, kiosk: Any, runner: Any
     (info,) = got
     assert info["mime"] == "image/jpeg" and info["name"].endswith(".jpg")
     assert info["document_id"] == rid and page.rows[rid].check.isChecked()
-    data = kiosk.files.path(info["sha256"]).read_bytes()
+    data = kiosk.files.read_bytes(info["sha256"])  # decrypted: the file is encrypted
     back = QImage.fromData(data, "JPEG")
     assert (back.width(), back.height()) == (1280, 960)
     assert page.attachments() == [info]

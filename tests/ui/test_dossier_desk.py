@@ -36,8 +36,8 @@ def seeded(kiosk):
 
 
 @pytest.fixture
-def desk(qtbot, kiosk, runner):
-    d = DossierDesk(kiosk, runner)
+def desk(qtbot, kiosk, runner, desk_session):
+    d = DossierDesk(kiosk, runner, session=desk_session)
     qtbot.addWidget(d)
     d.show()
     return d
@@ -86,9 +86,17 @@ def test_search_without_diacritics_and_open(qtbot, seeded, desk) -> None:
     assert "Lê Thị Đào" in text and "15/05/1990" in text
     assert "Giấy tờ đã nộp" in text
     assert "Tiếp nhận hồ sơ" in page.timeline.toPlainText()
-    assert set(page.action_buttons) == {"request_supplement", "withdraw"}
+    # received 3/3, due before today (12/3): the apology slip is offered too
+    assert set(page.action_buttons) == {"request_supplement", "withdraw", "apology"}
     assert desk.back() and not desk.showing_dossier()
     assert desk.back() is False
+
+
+def _dialog(qtbot, page, event: str):
+    page.dialog = None
+    page.action_buttons[event].click()
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    return page.dialog
 
 
 def test_hand_over_records_who_collected(qtbot, kiosk, seeded, desk) -> None:
@@ -96,25 +104,23 @@ def test_hand_over_records_who_collected(qtbot, kiosk, seeded, desk) -> None:
     kiosk.intake.transition(a.code, DONE, actor="province", origin="province")
     desk.open_dossier(a.code)
     page = desk.page
+    page.cameras = []
     qtbot.waitUntil(lambda: page.view is not None)
     assert list(page.action_buttons) == ["hand_over"]
-    asked = []
-    page.ask = lambda action: (
-        asked.append(action.event)
-        or {
-            "reason": None,
-            "data": {"collected_by": {"full_name": "Lê Thị Đào", "id_number": "001190054321"}},
-        }
-    )
     changed = []
     desk.changed.connect(changed.append)
-    page.action_buttons["hand_over"].click()
+    dialog = _dialog(qtbot, page, "hand_over")
+    assert dialog.name.text() == "Lê Thị Đào"  # the applicant by default
+    type_text(dialog.id_number, "001190054321")
+    dialog.ok_button.click()
     qtbot.waitUntil(lambda: page.view is not None and page.view.dossier["status"] == RETURNED)
-    assert asked == ["hand_over"] and changed == [a.code]
+    assert changed == [a.code]
     view = kiosk.intake.lookup(a.code)
     assert view.events[-1]["kind"] == "hand_over"
-    assert view.events[-1]["data"]["collected_by"]["full_name"] == "Lê Thị Đào"
-    assert view.events[-1]["actor"] == "clerk"
+    assert view.events[-1]["data"]["collected_by"]["name"] == "Lê Thị Đào"
+    assert view.events[-1]["actor"] == "test.head"  # the logged-in account, not a placeholder
+    views = kiosk.store.query("SELECT actor, entity FROM audit WHERE action = 'dossier.view'")
+    assert {"actor": "test.head", "entity": a.code} in views
     assert "Người nhận: Lê Thị Đào" in page.timeline.toPlainText()
     assert page.status_badge.text() == "Đã trả kết quả"
     assert page.action_buttons == {}
@@ -125,15 +131,18 @@ def test_supplement_withdraw_and_cancel(qtbot, kiosk, seeded, desk) -> None:
     desk.open_dossier(b.code)
     page = desk.page
     qtbot.waitUntil(lambda: page.view is not None)
-    page.ask = lambda action: None  # the clerk cancels: nothing happens
-    page.action_buttons["withdraw"].click()
+    dialog = _dialog(qtbot, page, "withdraw")
+    dialog.cancel_button.click()  # the clerk cancels: nothing happens
     assert kiosk.intake.lookup(b.code).dossier["status"] != WITHDRAWN
-    page.ask = lambda action: {"reason": "Thiếu giấy tờ", "data": {}}
-    page.action_buttons["request_supplement"].click()
+    dialog = _dialog(qtbot, page, "request_supplement")
+    type_text(dialog.item_edit, "Thiếu giấy tờ")
+    dialog.ok_button.click()
     qtbot.waitUntil(lambda: page.view.dossier["status"] == SUPPLEMENT)
-    assert set(page.action_buttons) == {"supplement", "withdraw"}
-    page.ask = lambda action: {"reason": "Công dân xin rút", "data": {}}
-    page.action_buttons["withdraw"].click()
+    qtbot.waitUntil(lambda: {"supplement", "withdraw"} <= set(page.action_buttons))
+    page.slip_dialog.close()
+    dialog = _dialog(qtbot, page, "withdraw")
+    type_text(dialog.reason, "Công dân xin rút")
+    dialog.ok_button.click()
     qtbot.waitUntil(lambda: page.view.dossier["status"] == WITHDRAWN)
     assert "Lý do: Công dân xin rút" in page.timeline.toPlainText()
 
@@ -149,9 +158,9 @@ def test_refused_action_is_shown(qtbot, kiosk, seeded, desk) -> None:
     messages = []
     page.notify = messages.append
     page.ask = lambda action: {"reason": None, "data": {}}
-    page.start_action(Action(RETURNED, "hand_over", Text("Trả", "Hand"), None))
+    page.start_action(Action(DONE, "finish", Text("Xong", "Done"), None))  # province-only
     qtbot.waitUntil(lambda: bool(messages))
-    assert "Không thể chuyển" in messages[0]
+    assert "không thuộc quyền của xã" in messages[0]
 
 
 def test_action_dialog_needs_collector_name(qtbot) -> None:
@@ -169,7 +178,9 @@ def test_action_dialog_needs_collector_name(qtbot) -> None:
     assert dialog.values()["data"]["collected_by"] == {"full_name": "Lê Thị Đào"}
 
 
-def test_reprint_calls_the_receipt_module(qtbot, kiosk, runner, seeded, monkeypatch) -> None:
+def test_reprint_calls_the_receipt_module(
+    qtbot, kiosk, runner, seeded, monkeypatch, desk_session
+) -> None:
     from kiosk_app.ui.clerk import receipt_view
 
     _a, _b, c = seeded
@@ -177,16 +188,18 @@ def test_reprint_calls_the_receipt_module(qtbot, kiosk, runner, seeded, monkeypa
     monkeypatch.setattr(
         receipt_view,
         "show_receipt",
-        lambda parent, k, code, reprint=False, runner=None: calls.append((code, reprint)),
+        lambda parent, k, code, reprint=False, runner=None, session=None: calls.append(
+            (code, reprint, session.username)
+        ),
     )
-    d = DossierDesk(kiosk, runner)
+    d = DossierDesk(kiosk, runner, session=desk_session)
     qtbot.addWidget(d)
     d.page.print_current()  # no dossier open yet: nothing to print, nothing raises
     d.open_dossier(c.code)
     qtbot.waitUntil(lambda: d.page.view is not None)
     assert d.page.reprint_button.isEnabled()
     d.print_current()
-    assert calls == [(c.code, True)]
+    assert calls == [(c.code, True, "test.head")]
 
 
 def test_keyboard_search_down_enter_opens(qtbot, seeded, desk) -> None:

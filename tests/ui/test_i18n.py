@@ -68,8 +68,10 @@ def test_install_translator_keeps_it_alive_and_vi_removes_it(qtbot: Any) -> None
         install_translator(app, "fr")
 
 
-def test_shell_in_english(qtbot: Any, kiosk: Any, runner: Any, english: QApplication) -> None:
-    w = ClerkShell(kiosk, runner, lang="en")
+def test_shell_in_english(
+    qtbot: Any, kiosk: Any, runner: Any, english: QApplication, desk_session: Any
+) -> None:
+    w = ClerkShell(kiosk, runner, lang="en", session=desk_session)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.start.loaded)
@@ -104,8 +106,10 @@ def test_documents_step_in_english(qtbot: Any, kiosk: Any, runner: Any, english:
     assert missing and all(m.isascii() for m in missing), missing  # English names, no "chưa nộp"
 
 
-def test_shell_stays_vietnamese_without_translator(qtbot: Any, kiosk: Any, runner: Any) -> None:
-    w = ClerkShell(kiosk, runner)
+def test_shell_stays_vietnamese_without_translator(
+    qtbot: Any, kiosk: Any, runner: Any, desk_session: Any
+) -> None:
+    w = ClerkShell(kiosk, runner, session=desk_session)
     qtbot.addWidget(w)
     assert w.start.find_button.text() == "Tra cứu hồ sơ (Ctrl+F)"
 

@@ -10,10 +10,10 @@ from kiosk_app.ui.main_window import MainWindow
 from tests.ui.keys import type_text
 
 
-def test_window_shows_demo_office_and_filters(qtbot, tmp_path: Path) -> None:
+def test_window_shows_demo_office_and_filters(qtbot, tmp_path: Path, desk_login) -> None:
     kiosk = open_kiosk(tmp_path)
     try:
-        window = MainWindow(kiosk)
+        window = MainWindow(kiosk, session=desk_login(kiosk))
         qtbot.addWidget(window)
         window.show()
         assert window.demo_label.isVisible()

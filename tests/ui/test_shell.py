@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk_app.core.intake import VN_TZ
 from kiosk_app.ui.clerk import shell as shell_mod
-from kiosk_app.ui.clerk.settings_dialog import SettingsDialog, check_pin
+from kiosk_app.ui.clerk.settings_dialog import SettingsDialog
 from kiosk_app.ui.clerk.shell import ClerkShell
 from tests.ui.keys import type_text
 
@@ -24,8 +24,8 @@ def _submit(kiosk, code: str, when: datetime):
 
 
 @pytest.fixture
-def window(qtbot, kiosk, runner):
-    w = ClerkShell(kiosk, runner)
+def window(qtbot, kiosk, runner, desk_session):
+    w = ClerkShell(kiosk, runner, session=desk_session)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.start.loaded)
@@ -36,11 +36,11 @@ def _items(list_widget) -> list[str]:
     return [list_widget.item(i).text() for i in range(list_widget.count())]
 
 
-def test_start_screen_lists_today_due_and_drafts(qtbot, kiosk, runner) -> None:
+def test_start_screen_lists_today_due_and_drafts(qtbot, kiosk, runner, desk_session) -> None:
     old = _submit(kiosk, BIRTH, datetime(2025, 2, 3, 9, 0, tzinfo=VN_TZ))
     today = _submit(kiosk, BIRTH, datetime(2025, 3, 12, 9, 0, tzinfo=VN_TZ))
     draft = kiosk.intake.start_draft("2.000884")
-    w = ClerkShell(kiosk, runner)
+    w = ClerkShell(kiosk, runner, session=desk_session)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.start.loaded)
@@ -94,9 +94,12 @@ class FakeWizard(QWidget):
     cancelled = Signal()
     instances: list = []
 
-    def __init__(self, kiosk, runner, procedure_code=None, draft_id=None, lang="vi") -> None:
+    def __init__(
+        self, kiosk, runner, procedure_code=None, draft_id=None, lang="vi", session=None
+    ) -> None:
         super().__init__()
         self.args = (procedure_code, draft_id, lang)
+        self.session = session
         self.unsaved = True
         self.printed = 0
         FakeWizard.instances.append(self)
@@ -134,11 +137,9 @@ def test_wizard_esc_asks_when_unsaved(monkeypatch, window) -> None:
     assert window.wizard is None and window.current() is window.start
 
 
-def test_settings_pin_and_dialog(qtbot, kiosk, runner, monkeypatch) -> None:
-    assert check_pin("1234") and not check_pin("0000")
-    monkeypatch.setenv("MOTCUA_ADMIN_PIN", "9876")
-    assert check_pin("9876") and not check_pin("1234")
-    dialog = SettingsDialog(kiosk, runner)
+def test_settings_dialog_saves_as_the_admin(qtbot, kiosk, runner, desk_login) -> None:
+    admin = desk_login(kiosk, "admin")
+    dialog = SettingsDialog(kiosk, runner, session=admin)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.loaded)
     assert dialog.agency_id.text() == "000.00.06.H56"
@@ -157,16 +158,18 @@ def test_settings_pin_and_dialog(qtbot, kiosk, runner, monkeypatch) -> None:
     from kiosk_app.core.desk import Desk
 
     assert Desk(kiosk.store, kiosk.intake).office_settings()["hotline"] == "0235 3888 999"
+    entry = kiosk.store.query("SELECT actor, data FROM audit WHERE action = 'settings.change'")
+    assert [e["actor"] for e in entry] == ["test.admin"] and "0235 3888 999" in entry[0]["data"]
 
 
-def test_settings_wrong_pin_opens_nothing(monkeypatch, window) -> None:
+def test_settings_are_not_for_a_head_of_office(monkeypatch, window) -> None:
     from kiosk_app.ui.clerk import settings_dialog
 
-    monkeypatch.setattr(settings_dialog, "ask_pin", lambda parent: False)
     opened = []
-    monkeypatch.setattr(settings_dialog, "SettingsDialog", lambda *a: opened.append(a))
+    monkeypatch.setattr(settings_dialog, "SettingsDialog", lambda *a, **k: opened.append(a))
+    assert not window.start.settings_button.isVisible()
     window.open_settings()
-    assert opened == [] and "PIN" in window.statusBar().currentMessage()
+    assert opened == [] and "quản trị" in window.statusBar().currentMessage()
 
 
 def test_down_from_search_walks_into_the_catalogue(qtbot, window) -> None:
@@ -189,10 +192,12 @@ def test_theme_is_loaded_with_its_folder() -> None:
     assert (resource_path("theme", "arrow-down.svg").as_posix() + ")") in qss
 
 
-def test_kiosk_dossiers_wait_on_the_start_screen_until_received(qtbot, kiosk, runner) -> None:
+def test_kiosk_dossiers_wait_on_the_start_screen_until_received(
+    qtbot, kiosk, runner, desk_session
+) -> None:
     ex = kiosk.catalog.get(BIRTH).example_submission()
     sub = kiosk.intake.submit(BIRTH, ex["answers"], ex["documents"], channel="kiosk")
-    w = ClerkShell(kiosk, runner)
+    w = ClerkShell(kiosk, runner, session=desk_session)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.start.loaded)

@@ -73,6 +73,7 @@ def test_refused_items_are_shown_with_the_reason_and_sent_again(
     runner: Any,
     tmp_path: Path,
     server: Srv,  # noqa: F811
+    desk_login: Any,
 ) -> None:
     from kiosk_app.ui.clerk.shell import ClerkShell
     from sync.client import sync_once
@@ -94,7 +95,7 @@ def test_refused_items_are_shown_with_the_reason_and_sent_again(
             )  # fmt: skip
         report = sync_once(k)
         assert report.rejected == 1, report.rejections
-        w = ClerkShell(k, runner)
+        w = ClerkShell(k, runner, session=desk_login(k))
         qtbot.addWidget(w)
         w.show()
         qtbot.waitUntil(lambda: w.start.loaded, timeout=15000)
@@ -119,6 +120,7 @@ def test_sync_now_starts_a_pass_at_once(
     qtbot: Any,
     tmp_path: Path,
     server: Srv,  # noqa: F811
+    desk_login: Any,
 ) -> None:
     k = open_enrolled(tmp_path / "kiosk", server)
     worker = SyncWorker(k, interval=3600)  # the timer alone would wait an hour

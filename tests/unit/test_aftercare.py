@@ -164,3 +164,51 @@ def test_withdrawal_and_refusal_need_a_reason(kiosk) -> None:
         care.refuse(r.code, "x", actor="c1")
     assert kiosk.intake.lookup(k.code).events[-1]["data"]["reason"].startswith("Giấy")
     assert ACCEPTED  # the import documents the desk's other move (accept) lives in intake
+
+
+def test_sessions_are_checked_and_recorded(kiosk) -> None:
+    from kiosk_app.core.permissions import PermissionDenied
+    from tests.ui.conftest import log_in
+
+    care = Aftercare.for_kiosk(kiosk)
+    clerk, head, admin = (log_in(kiosk, role) for role in ("clerk", "head", "admin"))
+    k = _submit(kiosk, BIRTH, _at(3), channel="kiosk")
+    with pytest.raises(PermissionDenied, match="từ chối"):
+        care.refuse(k.code, "Giấy chứng sinh không hợp lệ", actor=None, session=clerk)
+    assert kiosk.intake.lookup(k.code).dossier["status"] == 1  # nothing written
+    care.refuse(k.code, "Giấy chứng sinh không hợp lệ", actor="ignored", session=head)
+    assert kiosk.intake.lookup(k.code).events[-1]["actor"] == "test.head"
+
+    r = _submit(kiosk, MARITAL, _at(3))
+    with pytest.raises(PermissionDenied):  # an administrator does not handle dossiers
+        care.request_supplement(r.code, ["Giấy chứng tử"], actor=None, session=admin)
+    care.request_supplement(r.code, ["Giấy chứng tử"], actor=None, session=clerk)
+    kiosk.intake.clock.now = _at(4, 10)
+    doc = [{"name": "Giấy chứng tử", "form": "certified_copy", "count": 1}]
+    with pytest.raises(PermissionDenied):
+        care.receive_supplement(r.code, doc, actor=None, session=admin)
+    care.receive_supplement(r.code, doc, actor=None, session=clerk)
+    kiosk.intake.clock.now = _at(12)
+    with pytest.raises(PermissionDenied):
+        care.apologise(r.code, _at(13, 17), "Cần xác minh", actor=None, session=admin)
+    care.apologise(r.code, _at(13, 17), "Cần xác minh", actor=None, session=clerk)
+    with pytest.raises(PermissionDenied):
+        care.withdraw(r.code, "Công dân xin rút", actor=None, session=admin)
+    care.withdraw(r.code, "Công dân xin rút", actor=None, session=clerk)
+    kinds = [(e["kind"], e["actor"]) for e in kiosk.intake.lookup(r.code).events]
+    assert kinds[1:] == [
+        ("request_supplement", "test.clerk"),
+        ("supplement", "test.clerk"),
+        ("apology", "test.clerk"),
+        ("withdraw", "test.clerk"),
+    ]
+
+    b = _submit(kiosk, BIRTH, _at(12))
+    kiosk.intake.transition(b.code, DONE, actor=None, origin="province")
+    with pytest.raises(PermissionDenied):
+        care.ready_for_hand_over(session=admin)
+    assert [d["code"] for d in care.ready_for_hand_over(session=clerk)] == [b.code]
+    with pytest.raises(PermissionDenied):
+        care.hand_over(b.code, {"name": "Nguyễn Văn An"}, actor=None, session=admin)
+    care.hand_over(b.code, {"name": "Nguyễn Văn An"}, actor=None, session=clerk)
+    assert kiosk.intake.lookup(b.code).events[-1]["actor"] == "test.clerk"

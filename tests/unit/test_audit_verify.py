@@ -8,7 +8,6 @@ Also what the chain alone cannot see (a consistently rewritten chain, a tail cut
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,8 @@ from kiosk_app.config import DB_FILE
 from kiosk_app.store import audit
 from kiosk_app.store.audit import _entry_hash
 from kiosk_app.store.audit_verify import parse_anchor, verify
-from kiosk_app.store.db import open_store
+from kiosk_app.store.data_key import load_key
+from kiosk_app.store.db import Connection, IntegrityError, open_store, raw_connect
 
 ENTRIES = 8
 
@@ -42,15 +42,20 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def attacker(data_dir: Path) -> sqlite3.Connection:
-    """A raw connection to the file, as someone who copied it off the disk would have."""
-    conn = sqlite3.connect(data_dir / DB_FILE, isolation_level=None)
+def _raw(data_dir: Path) -> Connection:
+    return raw_connect(data_dir / DB_FILE, load_key(data_dir))
+
+
+def attacker(data_dir: Path) -> Connection:
+    """A raw connection to the file, as someone who copied it off the disk *and* holds the
+    data key would have (without the key the file reveals nothing: test_encryption*)."""
+    conn = _raw(data_dir)
     conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
     conn.execute("DROP TRIGGER IF EXISTS audit_no_delete")
     return conn
 
 
-def rows(conn: sqlite3.Connection) -> dict[int, tuple]:
+def rows(conn: Connection) -> dict[int, tuple]:
     q = "SELECT n, at, actor, action, entity, data, prev_hash, hash FROM audit ORDER BY n"
     return {r[0]: r for r in conn.execute(q)}
 
@@ -68,7 +73,7 @@ def check(data_dir: Path, *anchors: str) -> tuple[int, dict]:
     return code, json.loads(out.getvalue())
 
 
-def rechain(conn: sqlite3.Connection, start: int) -> None:
+def rechain(conn: Connection, start: int) -> None:
     """Recompute every hash from entry ``start`` on: what a careful attacker does."""
     r = rows(conn)
     prev = r[start - 1][7] if start > 1 else audit.GENESIS
@@ -87,7 +92,7 @@ def test_intact_chain_exit_0_with_head(data_dir: Path) -> None:
     assert rep["first_break"] is None
     # the triggers still refuse the honest path
     store = open_store(data_dir / DB_FILE)
-    with pytest.raises(sqlite3.IntegrityError), store.write() as db:
+    with pytest.raises(IntegrityError), store.write() as db:
         db.execute("DELETE FROM audit WHERE n = 3")
     store.close()
 
@@ -204,7 +209,7 @@ def test_careful_truncation_needs_an_anchor(data_dir: Path) -> None:
 
 
 def test_rewritten_chain_needs_an_anchor(data_dir: Path) -> None:
-    anchor = rows(sqlite3.connect(data_dir / DB_FILE))[6]
+    anchor = rows(_raw(data_dir))[6]
     conn = attacker(data_dir)
     conn.execute("UPDATE audit SET actor = 'mallory' WHERE n = 3")
     rechain(conn, 3)
@@ -238,7 +243,7 @@ def test_bad_input_exit_2(tmp_path: Path, data_dir: Path) -> None:
 
 def test_verify_is_read_only(data_dir: Path) -> None:
     before = (data_dir / DB_FILE).read_bytes()
-    conn = sqlite3.connect(data_dir / DB_FILE)
+    conn = _raw(data_dir)
     assert verify(conn).ok
     conn.close()
     assert check(data_dir)[0] == 0

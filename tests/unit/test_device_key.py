@@ -32,7 +32,8 @@ def test_key_is_made_once_private_and_recorded(store, tmp_path: Path) -> None:
     again = dk.ensure_device_key(store, tmp_path, AGENCY, 1)
     assert again.kid == key.kid and again.public_key == key.public_key
     path = dk.key_path(tmp_path, key.kid)
-    assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert b"PRIVATE KEY" not in path.read_bytes()  # sealed with the data key
+    assert dk.load_private(tmp_path, key.kid).public_key() is not None
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -92,7 +93,7 @@ def test_lost_key_file_makes_a_new_key_damaged_one_is_reported(store, tmp_path: 
     assert first.kid in dk.known_keys(store)  # receipts it signed still verify
     assert dk.ensure_device_key(store, tmp_path, AGENCY, 1).kid == second.kid
     dk.key_path(tmp_path, second.kid).write_text("not a key")
-    with pytest.raises(dk.DeviceKeyError, match="not an unencrypted PEM"):
+    with pytest.raises(dk.DeviceKeyError, match="cannot decrypt"):
         dk.ensure_device_key(store, tmp_path, AGENCY, 1)
 
 
@@ -121,7 +122,8 @@ def test_two_connections_racing_make_one_key(tmp_path: Path) -> None:
         t.join()
     assert len(set(kids)) == 1 and len(kids) == len(stores)
     assert list(dk.known_keys(stores[0])) == kids[:1]
-    assert [p.name for p in (tmp_path / dk.KEYS_DIR).iterdir()] == [f"{kids[0]}.pem"]
+    names = {p.name for p in (tmp_path / dk.KEYS_DIR).iterdir()} - {"data-key.json"}
+    assert names == {f"{kids[0]}.key"}
     for s in stores:
         s.close()
 
@@ -218,3 +220,21 @@ def test_revoke(store, tmp_path: Path) -> None:
     assert dk.ensure_device_key(store, tmp_path, AGENCY, 1).kid != key.kid
     with store.read() as db:
         assert audit.verify_chain(db) == []
+
+
+def test_plaintext_pem_of_an_older_version_is_sealed_on_first_use(store, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    key = dk.ensure_device_key(store, tmp_path, AGENCY, 1)
+    private = dk.load_private(tmp_path, key.kid)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    dk.key_path(tmp_path, key.kid).unlink()
+    dk.legacy_key_path(tmp_path, key.kid).write_bytes(pem)  # as the older version left it
+    again = dk.ensure_device_key(store, tmp_path, AGENCY, 1)
+    assert again.kid == key.kid and again.public_key == key.public_key
+    assert not dk.legacy_key_path(tmp_path, key.kid).exists()
+    assert b"PRIVATE KEY" not in dk.key_path(tmp_path, key.kid).read_bytes()

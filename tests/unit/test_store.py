@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from kiosk_app.store import audit
 from kiosk_app.store.attachments import AttachmentError, AttachmentStore
-from kiosk_app.store.db import StoreError, open_store
+from kiosk_app.store.db import DatabaseError, StoreError, open_store, raw_connect
 from kiosk_app.store.migrations import MIGRATIONS, current_version, latest_version, migrate
 
 
@@ -48,7 +47,10 @@ def test_migration_copies_database_aside_first(tmp_path: Path, monkeypatch) -> N
     assert migrate(store) == [n]
     copies = list(tmp_path.glob(f"k.pre-{n}-*.sqlite"))
     assert len(copies) == 1
-    old = sqlite3.connect(copies[0])
+    assert b"SQLite format 3" not in copies[0].read_bytes()[:16]  # encrypted like the store
+    with pytest.raises(StoreError):
+        raw_connect(copies[0], None)
+    old = raw_connect(copies[0], store.key)
     assert old.execute("SELECT value FROM settings").fetchone()[0] == '"x"'
     assert "note" not in [r[1] for r in old.execute("PRAGMA table_info(settings)")]
     store.close()
@@ -116,7 +118,7 @@ def test_audit_chain_detects_edit_and_delete(tmp_path: Path) -> None:
         for i in range(5):
             audit.append(db, at=f"2025-01-0{i + 1}", actor="clerk", action="x", data={"i": i})
     assert audit.verify_chain(store.db) == []
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.write() as db:
+    with pytest.raises(DatabaseError, match="append-only"), store.write() as db:
         db.execute("UPDATE audit SET actor='mallory' WHERE n=2")
     # someone bypasses the triggers with a raw copy of the file
     store.conn.execute("DROP TRIGGER audit_no_update")
@@ -134,7 +136,8 @@ def test_attachments_are_content_addressed_and_deduplicated(tmp_path: Path) -> N
     a = files.put_bytes(b"scan of a birth certificate")
     b = files.put_bytes(b"scan of a birth certificate")
     assert a == b and a.size == 27
-    assert files.path(a.sha256).read_bytes() == b"scan of a birth certificate"
+    assert files.read_bytes(a.sha256) == b"scan of a birth certificate"
+    assert b"birth" not in files.path(a.sha256).read_bytes()  # encrypted on disk
     assert files.verify(a.sha256)
     assert len([p for p in (tmp_path / "att").rglob("*") if p.is_file()]) == 1
     files.path(a.sha256).write_bytes(b"tampered")

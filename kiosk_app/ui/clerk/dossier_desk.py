@@ -44,9 +44,14 @@ class DossierDesk(QWidget):
 
     changed = Signal(str)  # a dossier's status changed (the start screen reloads)
 
-    def __init__(self, kiosk: Any, runner: Any, lang: str = "vi", parent=None) -> None:
+    def __init__(
+        self, kiosk: Any, runner: Any, lang: str = "vi", parent=None, *, session: Any = None
+    ) -> None:
+        """``session``: the desk's logged-in account (searches by ID number and opened
+        dossiers are audited with it; :meth:`set_session` when another person logs in)."""
         super().__init__(parent)
         self.kiosk = kiosk
+        self.session = session
         self.runner = runner
         self.lang = lang
         self.desk = Desk(kiosk.store, kiosk.intake)
@@ -144,7 +149,7 @@ class DossierDesk(QWidget):
         layout.addWidget(self.count)
         self.stack.addWidget(list_page)
 
-        self.page = DossierPage(kiosk, runner, lang)
+        self.page = DossierPage(kiosk, runner, lang, session=session)
         self.page.back_requested.connect(self.show_list)
         self.page.changed.connect(self._page_changed)
         self.stack.addWidget(self.page)
@@ -173,12 +178,12 @@ class DossierDesk(QWidget):
         number = self._query_no
         text = self.search.text().strip()
         f = self.current_filter()
-        desk = self.desk
+        desk, session = self.desk, self.session
 
         def query() -> list[dict[str, Any]]:
             if not text:
                 return desk.listing(f)
-            found = desk.intake.search(text)
+            found = desk.search(text, session)
             # the filters narrow search hits too, so the clerk sees one consistent list
             return [
                 d
@@ -271,6 +276,10 @@ class DossierDesk(QWidget):
     def print_current(self) -> None:
         if self.showing_dossier():
             self.page.print_current()
+
+    def set_session(self, session: Any) -> None:
+        self.session = session
+        self.page.set_session(session)
 
     def _page_changed(self, code: str) -> None:
         self.changed.emit(code)

@@ -2,16 +2,22 @@
 
 Everything shown comes from the stored dossier (``intake.lookup`` through the TaskRunner), never
 from screen state. The action buttons are the commune-side moves the lifecycle allows from the
-dossier's status (hand over the result, record a supplement, withdraw…); each asks for what it
-needs and a confirmation, then runs ``intake.transition`` off the GUI thread.
+dossier's status. The after-receipt ones (request or take a supplement, apologise for a late
+result, hand it over, withdraw, refuse) open their dialog (:mod:`kiosk_app.ui.clerk.
+aftercare_dialogs`), which runs the use-case off the GUI thread and, for the slips the law asks
+for (Mẫu 02, the refusal, the apology), the page then opens the slip's preview to print. The
+others (accepting a kiosk submission) ask for a confirmation and run ``intake.transition`` off
+the GUI thread.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,8 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_app.core.aftercare import OPEN_FOR_APOLOGY, Aftercare
 from kiosk_app.core.desk import EVENT_LABELS, Action, Desk, answer_sections
+from kiosk_app.core.intake import VN_TZ
+from kiosk_app.core.permissions import DESK_ACTIONS, event_permission
+from kiosk_app.core.text import Text
 from kiosk_app.ui.clerk import doc_form_label, format_time_short
+
+# The moves that open their own dialog (kiosk_app.ui.clerk.aftercare_dialogs).
+AFTERCARE_EVENTS = ("request_supplement", "supplement", "hand_over", "withdraw", "refuse")
+APOLOGY = Action(-1, "apology", Text("Xin lỗi, hẹn lại", "Apologise, new date"), None)
 
 
 class ActionDialog(QDialog):
@@ -95,15 +109,24 @@ class DossierPage(QWidget):
     changed = Signal(str)
     back_requested = Signal()
 
-    def __init__(self, kiosk: Any, runner: Any, lang: str = "vi", parent=None) -> None:
+    def __init__(
+        self, kiosk: Any, runner: Any, lang: str = "vi", parent=None, *, session: Any = None
+    ) -> None:
+        """``session``: the logged-in account — the actor of every action taken here; opening
+        a dossier is audited with it; actions its role may not take are not offered."""
         super().__init__(parent)
         self.kiosk = kiosk
         self.runner = runner
         self.lang = lang
         self.desk = Desk(kiosk.store, kiosk.intake)
+        self.care = Aftercare(kiosk.intake)
+        self.dialog: Any = None  # the after-receipt dialog open now (tests drive it)
+        self.slip_dialog: Any = None  # the last slip preview opened
+        self._last_dialog: Any = None
+        self.cameras: list[Any] | None = None  # found on first use (tests set [])
         self.view: Any = None
         self.code: str | None = None
-        self.actor = "clerk"
+        self.session = session
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -137,17 +160,32 @@ class DossierPage(QWidget):
         self.reprint_button = QPushButton(self.tr("In lại phiếu hẹn (Ctrl+P)"))
         self.reprint_button.clicked.connect(self.print_current)
         side.addWidget(self.reprint_button)
+        self._set_reprint()
         body.addLayout(side, 2)
         layout.addLayout(body, 1)
         self.action_buttons: dict[str, QPushButton] = {}
 
     # ------------------------------------------------------------------ loading
-    def load(self, code: str) -> None:
-        """Look the dossier up off the GUI thread and show it."""
+    def set_session(self, session: Any) -> None:
+        self.session = session
+        self._set_reprint()
+
+    def _set_reprint(self) -> None:
+        from kiosk_app.core.permissions import RECEIPT
+
+        self.reprint_button.setVisible(self.session is None or self.session.can(RECEIPT))
+
+    def load(self, code: str, *, opened: bool = True) -> None:
+        """Look the dossier up off the GUI thread and show it. ``opened``: the clerk opened it
+        (audited as a view of the citizen's record); False for a refresh after an action."""
         self.code = code
         self.title.setText(code)
-        intake = self.kiosk.intake
-        self.runner.run(lambda: intake.lookup(code), self.show_view, self._failed)
+        desk, intake, session = self.desk, self.kiosk.intake, self.session
+
+        def work() -> Any:
+            return desk.open_dossier(code, session) if opened else intake.lookup(code)
+
+        self.runner.run(work, self.show_view, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.subtitle.setText(getattr(exc, "message", None) or str(exc))
@@ -176,7 +214,23 @@ class DossierPage(QWidget):
         )
         self.answers.setHtml(self._answers_html(view, proc))
         self.timeline.setHtml(self._timeline_html(view))
-        self._set_actions(self.desk.actions(d["status"]))
+        session = self.session
+        actions = [
+            a
+            for a in self.desk.actions(d["status"])
+            if session is None or session.can(event_permission(a.event))
+        ]
+        if self.apology_due(d) and (session is None or session.can(DESK_ACTIONS)):
+            actions.append(APOLOGY)
+        self._set_actions(actions)
+
+    def apology_due(self, d: dict[str, Any]) -> bool:
+        """Still owed a result and its appointment day has come (the core's own rule)."""
+        at = d.get("appointment_at")
+        if d["status"] not in OPEN_FOR_APOLOGY or not at:
+            return False
+        today = self.kiosk.intake.clock().astimezone(VN_TZ).date()
+        return datetime.fromisoformat(at).astimezone(VN_TZ).date() <= today
 
     def _answers_html(self, view: Any, proc: Any) -> str:
         esc = html.escape
@@ -226,18 +280,11 @@ class DossierPage(QWidget):
         for e in view.events:
             label = EVENT_LABELS.get(e["kind"])
             text = label.get(self.lang) if label else e["kind"]
+            if e["kind"] == "apology":  # not a lifecycle move: the status stays
+                text = self.tr("Xin lỗi, hẹn lại ngày trả kết quả")
             to = e.get("to_status")
             status = self.desk.status_label(to, self.lang) if to is not None else ""
-            extra = []
-            data = e.get("data") or {}
-            if data.get("reason"):
-                extra.append(self.tr("Lý do: {r}").format(r=data["reason"]))
-            if data.get("collected_by"):
-                extra.append(
-                    self.tr("Người nhận: {n}").format(n=data["collected_by"].get("full_name", ""))
-                )
-            if data.get("note"):
-                extra.append(data["note"])
+            extra = event_details(e.get("data") or {})
             who = f" · {e['actor']}" if e.get("actor") else ""
             rows.append(
                 f"<p><b>{esc(format_time_short(e['at']))}</b>{esc(who)}<br>{esc(text)}"
@@ -269,10 +316,13 @@ class DossierPage(QWidget):
         return dialog.values()
 
     def start_action(self, action: Action) -> None:
+        if action.event in AFTERCARE_EVENTS or action is APOLOGY:
+            self.open_aftercare(action.event)
+            return
         values = self.ask(action)
         if values is None or self.code is None:
             return
-        code, intake, actor = self.code, self.kiosk.intake, self.actor
+        code, intake, session = self.code, self.kiosk.intake, self.session
         for b in self.action_buttons.values():
             b.setEnabled(False)
 
@@ -280,7 +330,7 @@ class DossierPage(QWidget):
             intake.transition(
                 code,
                 action.to_status,
-                actor=actor,
+                session=session,
                 origin="commune",
                 reason=values.get("reason"),
                 data=values.get("data"),
@@ -288,7 +338,7 @@ class DossierPage(QWidget):
 
         def done(_: Any) -> None:
             self.changed.emit(code)
-            self.load(code)
+            self.load(code, opened=False)
 
         self.runner.run(move, done, self._action_failed)
 
@@ -296,6 +346,84 @@ class DossierPage(QWidget):
         for b in self.action_buttons.values():
             b.setEnabled(True)
         self.notify(getattr(exc, "message", None) or str(exc))
+
+    def open_aftercare(self, event: str) -> None:
+        """Open the dialog of an after-receipt move (``event``: a lifecycle event, or
+        ``apology``); the apology's default date is computed off the GUI thread first."""
+        from kiosk_app.ui.clerk import aftercare_dialogs as dialogs
+
+        if self.view is None or self.code is None:
+            return
+        d, code, runner, session = self.view.dossier, self.code, self.runner, self.session
+        if self.cameras is None and event in ("supplement", "hand_over"):
+            from kiosk_app.ui.widgets.camera import cameras
+
+            self.cameras = cameras()
+        if event == "apology":
+            intake = self.kiosk.intake
+
+            def default() -> datetime:
+                cal = intake.calendar
+                today = intake.clock().astimezone(VN_TZ).date()
+                day = cal.next_working_day(today)
+                return datetime.combine(day, cal.hours.due_time, VN_TZ)
+
+            def show(when: datetime) -> None:
+                self._show_dialog(
+                    dialogs.ApologyDialog(
+                        self.care, code, runner, session, when, d.get("appointment_at"), self
+                    )
+                )
+
+            runner.run(default, show, self._action_failed)
+            return
+        if event == "request_supplement":
+            proc = self.kiosk.catalog.procedures.get(d["procedure_code"])
+            names = [doc.name.get(self.lang) for doc in proc.documents] if proc else []
+            dialog: Any = dialogs.SupplementRequestDialog(
+                self.care, code, runner, session, names, self
+            )
+        elif event == "supplement":
+            asked = [e for e in self.view.events if e["kind"] == "request_supplement"]
+            missing = (asked[-1].get("data") or {}).get("missing", []) if asked else []
+            dialog = dialogs.SupplementReceiveDialog(
+                self.care, self.kiosk, code, runner, session, missing, self.cameras, self
+            )
+        elif event == "hand_over":
+            dialog = dialogs.HandOverDialog(
+                self.care,
+                self.kiosk,
+                code,
+                runner,
+                session,
+                d.get("applicant_name") or "",
+                self.cameras,
+                self,
+            )
+        else:
+            dialog = dialogs.ReasonDialog(self.care, code, runner, session, event, self)
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: Any) -> None:
+        # the previous dialog is kept until the next one opens (its outcome stays readable)
+        if self._last_dialog is not None and shiboken6.isValid(self._last_dialog):
+            self._last_dialog.deleteLater()
+        self.dialog = self._last_dialog = dialog
+        dialog.succeeded.connect(lambda _o, dialog=dialog: self._aftercare_done(dialog))
+        dialog.open()
+
+    def _aftercare_done(self, dialog: Any) -> None:
+        code = dialog.code
+        self.changed.emit(code)
+        self.load(code, opened=False)
+        slip = dialog.slip() if hasattr(dialog, "slip") else None
+        if slip is not None:
+            from kiosk_app.ui.clerk.aftercare_slip import show_slip
+
+            kind, extra = slip
+            self.slip_dialog = show_slip(
+                self, self.kiosk, code, kind, extra, runner=self.runner, session=self.session
+            )
 
     def notify(self, message: str) -> None:
         """Show a refusal to the clerk (tests replace it)."""
@@ -308,4 +436,54 @@ class DossierPage(QWidget):
         # Imported here: the PDF stack (reportlab) costs ~0.1 s and the desk starts without it.
         from kiosk_app.ui.clerk.receipt_view import show_receipt
 
-        show_receipt(self, self.kiosk, self.code, reprint=True, runner=self.runner)
+        show_receipt(
+            self, self.kiosk, self.code, reprint=True, runner=self.runner, session=self.session
+        )
+
+
+def event_details(data: dict[str, Any]) -> list[str]:
+    """The lines a timeline entry shows under its label: what was asked, why, who collected,
+    the appointment it moved to (the event's stored data)."""
+    out = []
+    missing = data.get("missing") or []
+    if missing:
+        out.append(
+            QCoreApplication.translate("DossierPage", "Cần bổ sung: {items}").format(
+                items="; ".join(missing)
+            )
+        )
+    if data.get("reason"):
+        out.append(QCoreApplication.translate("DossierPage", "Lý do: {r}").format(r=data["reason"]))
+    docs = data.get("documents") or []
+    if docs:
+        out.append(
+            QCoreApplication.translate("DossierPage", "Đã nhận: {items}").format(
+                items="; ".join(
+                    f"{x.get('name')} ({doc_form_label(x.get('form'))} × {x.get('count', 1)})"
+                    for x in docs
+                )
+            )
+        )
+    who = data.get("collected_by")
+    if isinstance(who, dict):
+        name = who.get("name") or who.get("full_name") or ""
+        line = QCoreApplication.translate("DossierPage", "Người nhận: {n}").format(n=name)
+        if who.get("relation"):
+            line += f" ({who['relation']})"
+        if who.get("id_number"):
+            line += " · " + QCoreApplication.translate("DossierPage", "CCCD {n}").format(
+                n=who["id_number"]
+            )
+        out.append(line)
+    if data.get("result_attachment"):
+        out.append(QCoreApplication.translate("DossierPage", "Có bản scan kết quả"))
+    if data.get("previous_appointment_at") and data.get("appointment_at"):
+        out.append(
+            QCoreApplication.translate("DossierPage", "Hẹn trả: {old} → {new}").format(
+                old=format_time_short(data["previous_appointment_at"]),
+                new=format_time_short(data["appointment_at"]),
+            )
+        )
+    if data.get("note"):
+        out.append(str(data["note"]))
+    return out

@@ -46,8 +46,11 @@ class ReceiptDialog(QDialog):
         parent: QWidget | None = None,
         embedded: bool = False,
         fmt: str | None = None,
+        session: Any = None,
     ) -> None:
+        """``session``: who is at the desk; printing checks its role and is audited with it."""
         super().__init__(parent)
+        self.session = session
         if embedded:  # a page of the wizard, which has its own Print / Done buttons
             self.setWindowFlags(Qt.WindowType.Widget)
         self.kiosk, self.code, self.reprint, self.runner = kiosk, code, reprint, runner
@@ -174,9 +177,16 @@ class ReceiptDialog(QDialog):
         cancelled or refused (the reason is shown beside the buttons)."""
         if self.pdf_bytes is None or self.page_count == 0:
             return False
+        from kiosk_app.core.permissions import RECEIPT, PermissionDenied, require
         from kiosk_app.receipts.issued import copies_for
         from kiosk_app.ui.printing import PrinterNotFoundError, PrintError, print_pdf
 
+        if self.session is not None:
+            try:
+                require(self.session, RECEIPT)
+            except PermissionDenied as exc:
+                self.status.setText(str(exc))
+                return False
         self.print_button.setEnabled(False)
         try:
             try:
@@ -207,7 +217,23 @@ class ReceiptDialog(QDialog):
             parent=self,
             dialog=True,
             doc_name=self.code,
+            audit=self._printed,
         )
+
+    def _printed(self, result: Any) -> None:
+        """Record who printed this dossier's receipt (the audit log; no personal data)."""
+        from kiosk_app.core.session import record
+
+        kiosk, session, code = self.kiosk, self.session, self.code
+        data = {"format": self.fmt, "pages": result.pages, "reprint": self.reprint}
+
+        def write() -> None:
+            record(kiosk.store, session, "receipt.print", code, data, clock=kiosk.intake.clock)
+
+        if self.runner is not None:
+            self.runner.run(write, lambda _r: None, lambda exc: self.status.setText(str(exc)))
+        else:
+            write()
 
     def print_to(self, printer: QPrinter) -> int:
         """Print every page on an already set-up ``printer``; returns the pages painted."""
@@ -225,12 +251,15 @@ def show_receipt(
     reprint: bool = False,
     *,
     runner: Any = None,
+    session: Any = None,
 ) -> ReceiptDialog:
     """Open (non-modally) the receipt preview of dossier ``code``; returns the dialog.
 
     A failure to render (no font, unknown code) is shown in the dialog, never raised.
     """
-    dialog = ReceiptDialog(kiosk, code, reprint=reprint, runner=runner, parent=parent)
+    dialog = ReceiptDialog(
+        kiosk, code, reprint=reprint, runner=runner, parent=parent, session=session
+    )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

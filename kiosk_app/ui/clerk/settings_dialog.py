@@ -1,8 +1,10 @@
-"""The office settings dialog, behind an admin PIN.
+"""The office settings dialog — for administrators only.
 
-The PIN is a PLACEHOLDER (``PLACEHOLDER_PIN``, or ``MOTCUA_ADMIN_PIN`` in the environment): it
-only keeps a passing hand off the settings. Real administrator accounts, hashed secrets and an
-audit of who changed what come with the security issue, which replaces :func:`check_pin`.
+The shell opens it only for a session whose role may change settings (``admin``), and the
+save itself is checked again by the core (:meth:`Desk.save_office_settings` with the session),
+which also appends the audit entry ``settings.change`` (each changed setting's old and new
+value; settings hold no secrets). The old shared admin PIN is gone: every person has an
+account (:mod:`kiosk_app.core.accounts`).
 
 Values load and save through the TaskRunner with :class:`kiosk_app.core.desk.Desk`; a refused
 value shows its Vietnamese message beside its field and nothing is stored. Office changes apply
@@ -11,10 +13,9 @@ when the program restarts.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -31,26 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.core.desk import PRINTER_SETTING, Desk, SettingsError
+from kiosk_app.core.desk import (
+    DESK_LOCK_SETTING,
+    KIOSK_MODE_SETTING,
+    KIOSK_ORIENTATION_SETTING,
+    PRINTER_SETTING,
+    Desk,
+    SettingsError,
+)
 from kiosk_app.core.payment import ACCOUNT, ACCOUNT_NAME, BIN, banks
-
-PLACEHOLDER_PIN = "1234"
-
-
-def check_pin(pin: str) -> bool:
-    """Placeholder admin check (see the module docstring)."""
-    return pin == os.environ.get("MOTCUA_ADMIN_PIN", PLACEHOLDER_PIN)
-
-
-def ask_pin(parent: QWidget | None) -> bool:
-    """Ask for the admin PIN; True when it is right."""
-    pin, ok = QInputDialog.getText(
-        parent,
-        QCoreApplication.translate("SettingsDialog", "Thiết lập"),
-        QCoreApplication.translate("SettingsDialog", "Mã PIN quản trị:"),
-        QLineEdit.EchoMode.Password,
-    )
-    return bool(ok) and check_pin(pin)
 
 
 def _time_edit() -> QTimeEdit:
@@ -66,8 +55,12 @@ def _hm(w: QTimeEdit) -> str:
 class SettingsDialog(QDialog):
     """Edit the office settings; ``saved`` is set to the stored values after a save."""
 
-    def __init__(self, kiosk: Any, runner: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kiosk: Any, runner: Any, parent: QWidget | None = None, *, session: Any = None
+    ) -> None:
+        """``session``: the administrator saving (checked and audited by the core)."""
         super().__init__(parent)
+        self.session = session
         self.setWindowTitle(self.tr("Thiết lập văn phòng"))
         self.setMinimumWidth(560)
         self.runner = runner
@@ -118,6 +111,17 @@ class SettingsDialog(QDialog):
         self.account.setMaxLength(19)
         self.account_name = QLineEdit()
         self.account_name.setPlaceholderText(self.tr("VD: UBND XA NAM DONG"))
+        self.desk_lock = QSpinBox()
+        self.desk_lock.setRange(1, 60)
+        self.desk_lock.setSuffix(self.tr(" phút"))
+        self.kiosk_mode = QCheckBox(self.tr("Khởi động ở chế độ kiosk tự phục vụ"))
+        self.kiosk_orientation = QComboBox()
+        for value, label in (
+            ("auto", self.tr("Tự động (theo màn hình)")),
+            ("portrait", self.tr("Dọc")),
+            ("landscape", self.tr("Ngang")),
+        ):
+            self.kiosk_orientation.addItem(label, value)
 
         def pair(a: QTimeEdit, b: QTimeEdit) -> QWidget:
             w = QWidget()
@@ -143,6 +147,9 @@ class SettingsDialog(QDialog):
             (BIN, self.tr("Ngân hàng nhận phí (mã BIN)"), self.bank_bin),
             (ACCOUNT, self.tr("Số tài khoản nhận phí"), self.account),
             (ACCOUNT_NAME, self.tr("Tên chủ tài khoản"), self.account_name),
+            (DESK_LOCK_SETTING, self.tr("Tự khóa máy sau khi không dùng"), self.desk_lock),
+            (KIOSK_MODE_SETTING, "", self.kiosk_mode),
+            (KIOSK_ORIENTATION_SETTING, self.tr("Hướng màn hình kiosk"), self.kiosk_orientation),
         ]
         for name, label, editor in rows:
             box = QWidget()
@@ -198,6 +205,13 @@ class SettingsDialog(QDialog):
             self.bank_bin.setEditText(bank_bin)
         self.account.setText(str(values.get(ACCOUNT) or ""))
         self.account_name.setText(str(values.get(ACCOUNT_NAME) or ""))
+        try:
+            self.desk_lock.setValue(int(values.get(DESK_LOCK_SETTING) or 10))
+        except (TypeError, ValueError):
+            self.desk_lock.setValue(10)
+        self.kiosk_mode.setChecked(bool(values.get(KIOSK_MODE_SETTING)))
+        index = self.kiosk_orientation.findData(str(values.get(KIOSK_ORIENTATION_SETTING) or ""))
+        self.kiosk_orientation.setCurrentIndex(max(index, 0))
         self.loaded = True
 
     def current(self) -> dict[str, Any]:
@@ -215,6 +229,9 @@ class SettingsDialog(QDialog):
             BIN: self._bank_bin(),
             ACCOUNT: self.account.text(),
             ACCOUNT_NAME: self.account_name.text(),
+            DESK_LOCK_SETTING: self.desk_lock.value(),
+            KIOSK_MODE_SETTING: self.kiosk_mode.isChecked(),
+            KIOSK_ORIENTATION_SETTING: self.kiosk_orientation.currentData(),
         }
 
     def _bank_bin(self) -> str:
@@ -232,9 +249,11 @@ class SettingsDialog(QDialog):
         return str(self.printer.itemData(index) or "") if index >= 0 else text
 
     def save(self) -> None:
-        values = self.current()
+        values, desk, session = self.current(), self.desk, self.session
         self.buttons.setEnabled(False)
-        self.runner.run(lambda: self.desk.save_office_settings(values), self._saved, self._failed)
+        self.runner.run(
+            lambda: desk.save_office_settings(values, session=session), self._saved, self._failed
+        )
 
     def _saved(self, clean: dict[str, Any]) -> None:
         self.saved = clean

@@ -1,12 +1,15 @@
 """The clerk's start screen: the catalogue to start a dossier, and what needs attention today.
 
 Left: procedures by field, filtered as the clerk types (with or without diacritics); Enter or a
-double-click starts the wizard. Right: unfinished drafts to resume, dossiers received today,
-dossiers due today or overdue, and the sync indicator. Lists load through the TaskRunner.
+double-click starts the wizard. Right: unfinished drafts to resume, kiosk submissions to check,
+dossiers overdue, due today or due on the next working day, results ready to hand over (status
+9 — a province "finish" arrives through sync and the list reloads), dossiers received today, and
+the sync indicator. Lists load through the TaskRunner.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -23,12 +26,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk, DossierFilter
+from kiosk_app.core.aftercare import SUPPLEMENT_REQUESTED, Aftercare
+from kiosk_app.core.desk import DUE_TODAY, OVERDUE, Desk, DossierFilter, day_start
+from kiosk_app.core.intake import VN_TZ
 from kiosk_app.ui.clerk import format_time_short
 from kiosk_app.ui.clerk.sync_indicator import SyncIndicator
 
 ROLE = Qt.ItemDataRole.UserRole
 KIOSK_STATUS = 1  # submitted at the kiosk, papers to be checked (resources/lifecycle)
+DUE_SOON = "soon"  # due on the next working day
+SOON_HORIZON_DAYS = 15  # longer than any run of days off (Tết), so the next working day is in
+
+
+def due_lists(desk: Desk) -> dict[str, list[dict[str, Any]]]:
+    """Overdue and due today (:meth:`Desk.due`) plus ``"soon"``: open dossiers due on the next
+    working day (the calendar's). Worker thread: reads the store. The calendar is asked only
+    when some dossier is due in the coming fortnight (a warm start with none never loads it)."""
+    # waiting for the citizen's supplement: the legal clock is stopped, nothing is due
+    out = {k: [d for d in v if d["status"] != SUPPLEMENT_REQUESTED] for k, v in desk.due().items()}
+    intake = desk.intake
+    today = desk.today()
+    tomorrow = day_start(today + timedelta(days=1)).isoformat()
+    ahead = [
+        d
+        for d in intake.due(day_start(today + timedelta(days=SOON_HORIZON_DAYS)))
+        if d["appointment_at"] >= tomorrow and d["status"] != SUPPLEMENT_REQUESTED
+    ]
+    out[DUE_SOON] = []
+    if ahead:
+        nxt = intake.calendar.next_working_day(today)
+        end = day_start(nxt + timedelta(days=1)).isoformat()
+        out[DUE_SOON] = [d for d in ahead if d["appointment_at"] < end]
+    return out
 
 
 def _section_title(text: str) -> QLabel:
@@ -80,7 +109,7 @@ class StartScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("muted")
         left.addWidget(self.status)
-        outer.addLayout(left, 3)
+        outer.addLayout(left, 5)
 
         right = QVBoxLayout()
         buttons = QHBoxLayout()
@@ -101,19 +130,50 @@ class StartScreen(QWidget):
         right.addWidget(self.kiosk_title)
         self.from_kiosk = self._list("fromKiosk")
         right.addWidget(self.from_kiosk, 1)
-        self.due_title = _section_title(self.tr("Đến hạn hôm nay / quá hạn"))
+        self.due_title = _section_title(self.tr("Sắp đến hạn / quá hạn"))
         right.addWidget(self.due_title)
         self.due = self._list("due")
         right.addWidget(self.due, 1)
+        # Results ready (status 9, usually set by the province through sync): hand them over
+        # from the dossier's page ("Trả kết quả").
+        self.ready_title = _section_title(self.tr("Có kết quả — chờ trả"))
+        right.addWidget(self.ready_title)
+        self.ready = self._list("readyForHandOver")
+        right.addWidget(self.ready, 1)
         self.today_title = _section_title(self.tr("Tiếp nhận hôm nay"))
         right.addWidget(self.today_title)
         self.today = self._list("today")
         right.addWidget(self.today, 1)
         self.sync = SyncIndicator()
         right.addWidget(self.sync)
-        outer.addLayout(right, 2)
+        outer.addLayout(right, 4)  # five lists: room for one line each
 
         self._fill("")
+
+    def show_for(self, session: Any) -> None:
+        """Hide what the logged-in role cannot use (the use-cases refuse it anyway): the
+        dossier lists and search without the right to view dossiers, the catalogue without
+        the right to take them, the settings button unless an administrator."""
+        from kiosk_app.core.permissions import INTAKE, SETTINGS, VIEW
+
+        view, intake = session.can(VIEW), session.can(INTAKE)
+        for w in (self.search, self.tree):
+            w.setEnabled(intake)
+        for w in (
+            self.find_button,
+            self.drafts_title,
+            self.drafts,
+            self.kiosk_title,
+            self.from_kiosk,
+            self.due_title,
+            self.due,
+            self.ready_title,
+            self.ready,
+            self.today_title,
+            self.today,
+        ):
+            w.setVisible(view)
+        self.settings_button.setVisible(session.can(SETTINGS))
 
     def _list(self, name: str) -> QListWidget:
         w = QListWidget()
@@ -199,7 +259,8 @@ class StartScreen(QWidget):
             return {
                 "drafts": desk.intake.unfinished_drafts(),
                 "today": desk.todays_dossiers(),
-                "due": desk.due(),
+                "due": due_lists(desk),
+                "ready": Aftercare(desk.intake).ready_for_hand_over(),
                 "kiosk": desk.listing(DossierFilter(status=KIOSK_STATUS), limit=100),
                 "sync": sync_status(kiosk),
             }
@@ -229,19 +290,41 @@ class StartScreen(QWidget):
         self._placeholder(self.drafts, self.tr("Không có hồ sơ nhập dở"))
 
         self.due.clear()
-        for kind, label in ((OVERDUE, self.tr("QUÁ HẠN")), (DUE_TODAY, self.tr("Hôm nay"))):
-            for d in data["due"][kind]:
+        due = data["due"]
+        for kind, label in (
+            (OVERDUE, self.tr("QUÁ HẠN")),
+            (DUE_TODAY, self.tr("Hôm nay")),
+            (DUE_SOON, self.tr("Sắp đến hạn")),
+        ):
+            for d in due.get(kind, []):
+                when = format_time_short(d.get("appointment_at"))
                 text = f"{label} · {d['code']} · {d['applicant_name']} · " + self.tr(
                     "hẹn {at}"
-                ).format(at=format_time_short(d.get("appointment_at"))[6:])
+                ).format(at={OVERDUE: when[6:], DUE_TODAY: when[:5]}.get(kind, when))
                 item = QListWidgetItem(text)
                 item.setData(ROLE, ("dossier", d["code"]))
                 if kind == OVERDUE:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.due.addItem(item)
-        self._placeholder(self.due, self.tr("Không có hồ sơ đến hạn"))
-        n_due = len(data["due"][OVERDUE]) + len(data["due"][DUE_TODAY])
-        self.due_title.setText(self.tr("Đến hạn hôm nay / quá hạn ({n})").format(n=n_due))
+        self._placeholder(self.due, self.tr("Không có hồ sơ sắp đến hạn"))
+        n_due = sum(len(due.get(k, [])) for k in (OVERDUE, DUE_TODAY, DUE_SOON))
+        self.due_title.setText(self.tr("Sắp đến hạn / quá hạn ({n})").format(n=n_due))
+
+        self.ready.clear()
+        for d in data.get("ready", []):
+            text = self.tr("{code} · {name} · {proc} · có kết quả {at}").format(
+                code=d["code"],
+                name=d["applicant_name"],
+                proc=proc_name(d["procedure_code"]),
+                at=_day(d.get("updated_at")),
+            )
+            item = QListWidgetItem(text)
+            item.setData(ROLE, ("dossier", d["code"]))
+            self.ready.addItem(item)
+        self._placeholder(self.ready, self.tr("Không có kết quả đang chờ trả"))
+        self.ready_title.setText(
+            self.tr("Có kết quả — chờ trả ({n})").format(n=len(data.get("ready", [])))
+        )
 
         self.from_kiosk.clear()
         for d in data.get("kiosk", []):
@@ -271,6 +354,8 @@ class StartScreen(QWidget):
         self._placeholder(self.today, self.tr("Chưa tiếp nhận hồ sơ nào hôm nay"))
         self.today_title.setText(self.tr("Tiếp nhận hôm nay ({n})").format(n=len(data["today"])))
         self.sync.show_status(data.get("sync"), self.last_sync_report)
+        for w in (self.drafts, self.from_kiosk, self.due, self.ready, self.today):
+            _fit(w)
         self.loaded = True
 
     def sync_reported(self, report: Any, status: dict[str, Any] | None) -> None:
@@ -295,3 +380,17 @@ class StartScreen(QWidget):
             self.draft_chosen.emit(data[1], data[2])
         else:
             self.dossier_chosen.emit(data[1])
+
+
+def _day(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(VN_TZ).strftime("%d/%m")
+
+
+def _fit(w: QListWidget) -> None:
+    """At most as tall as its rows: five lists share the column, so a short one leaves its
+    room to the long ones (which scroll)."""
+    w.doItemsLayout()  # wrapped rows: measured at the list's current width
+    rows = sum(w.visualItemRect(w.item(i)).height() for i in range(w.count()))
+    w.setMaximumHeight(max(rows, 24) + 2 * w.frameWidth() + 6)

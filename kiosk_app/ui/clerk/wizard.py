@@ -83,8 +83,12 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         parent: QWidget | None = None,
         *,
         scanner: CccdScanner | None = None,
+        session: Any = None,
     ) -> None:
+        """``session``: the logged-in account — the draft's and the dossier's actor (its role
+        is checked by the use-cases)."""
         super().__init__(parent)
+        self.session = session
         if not procedure_code and not draft_id:
             raise ValueError("IntakeWizard needs a procedure_code or a draft_id")
         self.kiosk, self.runner, self.lang = kiosk, runner, lang
@@ -120,7 +124,7 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             build = lambda *_: self._build(procedure_code)  # noqa: E731 - same either way
             runner.run(lambda: warm_lists(proc.form), build, build)
             runner.run(
-                lambda: kiosk.intake.start_draft(procedure_code, channel="desk"),
+                lambda: kiosk.intake.start_draft(procedure_code, channel="desk", session=session),
                 self._draft_started,
                 self._fatal,
             )
@@ -400,8 +404,12 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             return
         self.save_now()
         self.submit_button.setEnabled(False)
-        draft_id, intake = self.draft_id, self.kiosk.intake
-        self.runner.run(lambda: intake.submit_draft(draft_id), self._submitted, self._submit_error)
+        draft_id, intake, session = self.draft_id, self.kiosk.intake, self.session
+        self.runner.run(
+            lambda: intake.submit_draft(draft_id, session=session),
+            self._submitted,
+            self._submit_error,
+        )
 
     def _submit_error(self, exc: BaseException) -> None:
         message = getattr(exc, "message", None) or str(exc)
@@ -422,7 +430,9 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
         self.saver.close()
         from kiosk_app.ui.clerk.receipt_view import ReceiptDialog
 
-        self.receipt = ReceiptDialog(self.kiosk, self.code, runner=self.runner, embedded=True)
+        self.receipt = ReceiptDialog(
+            self.kiosk, self.code, runner=self.runner, embedded=True, session=self.session
+        )
         self.receipt_host.layout().addWidget(self.receipt)
         self._show(RECEIPT)
         self.heading.setText(self.tr("Đã tiếp nhận hồ sơ %1").replace("%1", self.code))

@@ -157,7 +157,9 @@ class ApplicantSteps:
         current = self.answers.get(APPLICANT_FIELD) or {}
         if current.get("id_number") != id_number:
             self._merge_requester({"id_number": id_number})
-        intake = self.kiosk.intake
+        from kiosk_app.core.desk import Desk
+
+        desk, session = Desk(self.kiosk.store, self.kiosk.intake), getattr(self, "session", None)
         self._prefill: dict[str, Any] | None = None
 
         def done(person: dict[str, Any] | None) -> None:
@@ -166,7 +168,7 @@ class ApplicantSteps:
             self._prefill = person
             self.applicant_page.offer_prefill(person)
 
-        self.runner.run(lambda: intake.prefill(id_number), done, self._fatal)
+        self.runner.run(lambda: desk.prefill(id_number, session), done, self._fatal)
 
     def _accept_prefill(self) -> None:
         if getattr(self, "_prefill", None):

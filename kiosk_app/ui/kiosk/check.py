@@ -1,11 +1,14 @@
-"""Check a dossier: type its code on the on-screen pad, or hold the receipt's QR under the
-scanner (a keyboard-wedge scanner types the QR text and Enter into the code box); the status
-and the appointment come from the store and are read aloud.
+"""Check a dossier: type its code on the on-screen pad, hold the receipt's QR under the
+scanner (a keyboard-wedge scanner types the QR text and Enter into the code box), or hold it
+to the camera (:mod:`kiosk_app.ui.kiosk.qr_scan`, only when the kiosk has one); all three end
+in :meth:`CheckFlow.look_up`. The status and the appointment come from the store and are read
+aloud.
 
 Only what the receipt already shows is shown: procedure, status, dates — never a name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -13,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk_app.core import kiosk_session
-from kiosk_app.ui.kiosk.widgets import Flow, KeyPad, NavState, wrap_label
+from kiosk_app.ui.kiosk.widgets import BigButton, Flow, KeyPad, NavState, wrap_label
 
 
 def code_from_scan(text: str) -> str | None:
@@ -27,9 +30,28 @@ def code_from_scan(text: str) -> str | None:
 
 
 class CheckFlow(Flow):
-    def __init__(self, kiosk: Any, runner: Any, lang: str = "vi", landscape: bool = False) -> None:
+    """``cameras``: the video inputs (None: ask Qt); ``frame_source``: makes the camera's frame
+    source (default: the first camera; tests give still frames)."""
+
+    def __init__(
+        self,
+        kiosk: Any,
+        runner: Any,
+        lang: str = "vi",
+        landscape: bool = False,
+        cameras: list[Any] | None = None,
+        frame_source: Callable[[], Any] | None = None,
+    ) -> None:
         super().__init__()
         self.kiosk, self.runner, self.lang = kiosk, runner, lang
+        self.landscape = landscape
+        if cameras is None:
+            from kiosk_app.ui.widgets.camera import cameras as video_inputs
+
+            cameras = video_inputs()
+        self.cameras = cameras
+        self.frame_source = frame_source
+        self.scan: Any = None  # the camera page, made on first use
         self.result: Any = None
         self.result_text = ""
         self._closed = False
@@ -65,6 +87,14 @@ class CheckFlow(Flow):
         self.code_edit.returnPressed.connect(self.look_up)
         row.addWidget(self.code_edit, 1)
         v.addLayout(row)
+        self.camera_button = BigButton(self.tr("Quét mã QR bằng máy ảnh"), self.entry)
+        self.camera_button.setObjectName("cameraButton")
+        self.camera_button.clicked.connect(self.open_camera)
+        self.camera_button.setVisible(bool(self.cameras))
+        if landscape:  # beside the box: the pad needs every row of a 1080-pixel screen
+            row.addWidget(self.camera_button, 1)
+        else:
+            v.addWidget(self.camera_button)
         self.error_label = wrap_label("", "errorText")
         self.error_label.hide()
         v.addWidget(self.error_label)
@@ -94,9 +124,50 @@ class CheckFlow(Flow):
         self.stack.addWidget(self.view)
         self.code_edit.setFocus()
 
+    # ------------------------------------------------------------------ camera
+    def open_camera(self) -> None:
+        """Show the live camera; a receipt QR read there is looked up like a typed code."""
+        if not self.cameras:
+            return
+        if self.scan is None:
+            from kiosk_app.ui.kiosk.qr_scan import QrScanPanel, camera_source_factory
+
+            self.scan = QrScanPanel(
+                self.tr("Đưa mã QR in trên phiếu hẹn vào trước máy ảnh, cách khoảng một gang tay."),
+                self._receipt_problem,
+                self.frame_source or camera_source_factory(self.cameras),
+                preview_height=360 if self.landscape else 640,
+            )
+            self.scan.scanned.connect(self._scanned)
+            self.scan.message_shown.connect(self.say.emit)
+            self.stack.addWidget(self.scan)
+        self.error_label.hide()
+        self.stack.setCurrentWidget(self.scan)
+        self.scan.start()
+        self.changed.emit()
+        self.say.emit(self.speech_text())
+
+    def _receipt_problem(self, text: str) -> str | None:
+        if code_from_scan(text) is not None:
+            return None
+        return self.tr(
+            "Mã QR này không phải mã trên phiếu hẹn của bộ phận một cửa. Hãy đưa mã QR in trên "
+            "phiếu, hoặc bấm “Quay lại” để nhập mã hồ sơ."
+        )
+
+    def _scanned(self, text: str) -> None:
+        self.stack.setCurrentWidget(self.entry)  # a problem (not found) shows there
+        self.changed.emit()
+        self.look_up(text)
+
+    def _close_camera(self) -> None:
+        if self.scan is not None:
+            self.scan.stop()
+
     # ------------------------------------------------------------------ look up
-    def look_up(self) -> None:
-        text = self.code_edit.text().strip()
+    def look_up(self, scanned: str | None = None) -> None:
+        """Look up the typed code, or ``scanned`` (a QR text read by the camera)."""
+        text = (scanned if scanned is not None else self.code_edit.text()).strip()
         if not text:
             self._error(self.tr("Hãy nhập mã hồ sơ."))
             return
@@ -172,6 +243,8 @@ class CheckFlow(Flow):
 
     # ------------------------------------------------------------------ navigation
     def nav(self) -> NavState:
+        if self.scan is not None and self.stack.currentWidget() is self.scan:
+            return NavState(self.tr("Quét mã QR trên phiếu"), next_text=None)
         if self.stack.currentWidget() is self.entry:
             return NavState(self.tr("Tra cứu hồ sơ"), next_text=self.tr("Tra cứu →"))
         return NavState(self.tr("Tình trạng hồ sơ"), next_text=self.tr("Xong"))
@@ -179,12 +252,17 @@ class CheckFlow(Flow):
     def go_next(self) -> None:
         if self.stack.currentWidget() is self.entry:
             self.look_up()
-        else:
+        elif self.stack.currentWidget() is self.view:
             self.done.emit()
 
     def go_back(self) -> None:
         if self.stack.currentWidget() is self.entry:
             self.done.emit()
+        elif self.scan is not None and self.stack.currentWidget() is self.scan:
+            self._close_camera()
+            self.stack.setCurrentWidget(self.entry)
+            self.code_edit.setFocus()
+            self.changed.emit()
         else:
             self.stack.setCurrentWidget(self.entry)
             self.code_edit.setFocus()
@@ -193,7 +271,11 @@ class CheckFlow(Flow):
     def speech_text(self) -> str:
         if self.stack.currentWidget() is self.view:
             return self.result_text
+        if self.scan is not None and self.stack.currentWidget() is self.scan:
+            return self.scan.instructions.text()
         return self.tr("Nhập mã hồ sơ in trên phiếu, hoặc đưa mã QR trên phiếu vào máy quét.")
 
     def close_flow(self) -> None:
         self._closed = True
+        if self.scan is not None:
+            self.scan.shutdown()  # the camera goes off with the flow (wipe, start over)

@@ -1,5 +1,6 @@
 """Idle watch: nobody touched the kiosk for a while → warn (with a countdown and a sound),
 then wipe. Any press, touch, key or wheel anywhere in the application counts as activity.
+:class:`IdleOverlay` is the countdown the shell shows over everything.
 
 Intervals and the clock are injectable so tests run in milliseconds:
 ``IdleWatch(warn_ms=60_000, wipe_ms=90_000, tick_ms=250, clock=...)``.
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from kiosk_app.ui.kiosk.widgets import BigButton, wrap_label
 
 WARN_MS = 60_000
 WIPE_MS = 90_000
@@ -117,3 +120,44 @@ class IdleWatch(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+class IdleOverlay(QWidget):
+    """The big countdown over everything: "Bạn còn ở đây không?"."""
+
+    still_here = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        card = QWidget(self)
+        card.setObjectName("idleCard")
+        card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        v = QVBoxLayout(card)
+        v.setContentsMargins(40, 40, 40, 40)
+        v.setSpacing(20)
+        v.addWidget(wrap_label(self.tr("Bạn còn ở đây không?"), "screenTitle"))
+        self.text = wrap_label("", "questionHelp")
+        v.addWidget(self.text)
+        self.count = wrap_label("", "idleCount")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        v.addWidget(self.count)
+        self.button = BigButton(self.tr("Tôi vẫn đang dùng"), card, "primaryButton")
+        self.button.clicked.connect(self.still_here)
+        v.addWidget(self.button)
+        outer.addWidget(card)
+        outer.addStretch(1)
+        outer.setContentsMargins(60, 0, 60, 0)
+        self.hide()
+
+    def show_count(self, seconds: int) -> None:
+        self.text.setText(
+            self.tr("Nếu không ai chạm vào màn hình, mọi thông tin đã nhập sẽ bị xóa sau:")
+        )
+        self.count.setText(self.tr("%1 giây").replace("%1", str(seconds)))
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()

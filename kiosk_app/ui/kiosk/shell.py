@@ -23,11 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
     QHBoxLayout,
     QProgressBar,
     QStackedWidget,
@@ -36,147 +35,27 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core import kiosk_session
-from kiosk_app.ui.kiosk.idle import IdleWatch
+from kiosk_app.ui.kiosk.alert import AlertPlayer, ChimePlayer
+from kiosk_app.ui.kiosk.idle import IdleOverlay, IdleWatch
+from kiosk_app.ui.kiosk.lockdown import Lockdown
 from kiosk_app.ui.kiosk.speech import SilentSpeaker, Speaker, default_speaker
 from kiosk_app.ui.kiosk.theme import LARGE_SCALE, kiosk_stylesheet, register_fonts
-from kiosk_app.ui.kiosk.widgets import (
-    BigButton,
-    Flow,
-    NavState,
-    TapLabel,
-    TwoLineButton,
-    clear_inputs,
-    wrap_label,
-)
+from kiosk_app.ui.kiosk.welcome import WelcomeScreen
+from kiosk_app.ui.kiosk.widgets import BigButton, Flow, NavState, TapLabel, clear_inputs, wrap_label
 from kiosk_app.ui.tasks import TaskRunner
 
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
 SIZES = {PORTRAIT: (1080, 1920), LANDSCAPE: (1920, 1080)}
 
-_QUIT_KEYS = {
-    (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
-    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
-    (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
-    (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
-}
-
-
-class Lockdown(QObject):
-    """Application-wide filter eating the keys that would leave or hide the kiosk."""
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(
-            event, QKeyEvent
-        ):
-            key = Qt.Key(event.key())
-            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if key == Qt.Key.Key_Escape or key in (Qt.Key.Key_Super_L, Qt.Key.Key_Super_R):
-                return True
-            for k, m in _QUIT_KEYS:
-                if key == k and mods & m:
-                    return True
-        return False
-
-
-class IdleOverlay(QWidget):
-    """The big countdown over everything: "Bạn còn ở đây không?"."""
-
-    still_here = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("idleOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        card = QWidget(self)
-        card.setObjectName("idleCard")
-        card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        v = QVBoxLayout(card)
-        v.setContentsMargins(40, 40, 40, 40)
-        v.setSpacing(20)
-        v.addWidget(wrap_label(self.tr("Bạn còn ở đây không?"), "screenTitle"))
-        self.text = wrap_label("", "questionHelp")
-        v.addWidget(self.text)
-        self.count = wrap_label("", "idleCount")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        v.addWidget(self.count)
-        self.button = BigButton(self.tr("Tôi vẫn đang dùng"), card, "primaryButton")
-        self.button.clicked.connect(self.still_here)
-        v.addWidget(self.button)
-        outer.addWidget(card)
-        outer.addStretch(1)
-        outer.setContentsMargins(60, 0, 60, 0)
-        self.hide()
-
-    def show_count(self, seconds: int) -> None:
-        self.text.setText(
-            self.tr("Nếu không ai chạm vào màn hình, mọi thông tin đã nhập sẽ bị xóa sau:")
-        )
-        self.count.setText(self.tr("%1 giây").replace("%1", str(seconds)))
-        self.setGeometry(self.parentWidget().rect())
-        self.raise_()
-        self.show()
-
-
-class WelcomeScreen(QWidget):
-    """Four big tiles: submit, learn, check, rate."""
-
-    chosen = Signal(str)
-
-    def __init__(self, office: Any, columns: int, tile_height: int = 220) -> None:
-        super().__init__()
-        v = QVBoxLayout(self)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(24)
-        v.addWidget(wrap_label(self.tr("Xin chào! Bạn cần làm gì?"), "screenTitle"))
-        v.addWidget(
-            wrap_label(
-                self.tr("Chạm vào một ô bên dưới. Bấm nút “Đọc to” ở trên để nghe hướng dẫn."),
-                "questionHelp",
-            )
-        )
-        grid = QGridLayout()
-        grid.setSpacing(24)
-        tiles = [
-            ("submit", self.tr("Nộp hồ sơ"), self.tr("Khai thông tin, in phiếu hẹn")),
-            (
-                "learn",
-                self.tr("Tìm hiểu thủ tục"),
-                self.tr("Cần giấy tờ gì, bao lâu, bao nhiêu tiền"),
-            ),
-            ("check", self.tr("Tra cứu hồ sơ"), self.tr("Xem hồ sơ đã nộp đến đâu")),
-            ("rate", self.tr("Đánh giá"), self.tr("Bạn có hài lòng không?")),
-        ]
-        self.tiles: dict[str, TwoLineButton] = {}
-        for i, (key, title, subtitle) in enumerate(tiles):
-            b = TwoLineButton(title, subtitle, self, "tileButton")
-            b.setMinimumHeight(max(b.minimumHeight(), tile_height))
-            b.clicked.connect(lambda _=False, k=key: self.chosen.emit(k))
-            grid.addWidget(b, i // columns, i % columns)
-            self.tiles[key] = b
-        v.addLayout(grid, 1)
-        if office.hotline:
-            v.addWidget(
-                wrap_label(
-                    self.tr("Cần giúp? Gọi %1 hoặc hỏi cán bộ ở quầy.").replace(
-                        "%1", office.hotline
-                    ),
-                    "bodyText",
-                )
-            )
-
-    def speech_text(self) -> str:
-        return self.tr(
-            "Xin chào! Bạn cần làm gì? Nộp hồ sơ. Tìm hiểu thủ tục. Tra cứu hồ sơ. Hoặc đánh giá."
-        )
-
 
 class KioskWindow(QWidget):
     """The kiosk. ``speaker``: a :class:`~kiosk_app.ui.kiosk.speech.Speaker` (default: a
     Vietnamese Qt voice, or silent); ``printer``: prints an 80 mm PDF (default: the office's
-    printer); ``idle``: an :class:`IdleWatch` (tests pass short intervals); ``scanner``: False
-    for no CCCD keyboard-wedge scanner (tests)."""
+    printer); ``idle``: an :class:`IdleWatch` (tests pass short intervals); ``alert``: the
+    warning's sound (default: the chime, loaded at the first warning); ``scanner``: False
+    for no CCCD keyboard-wedge scanner (tests); ``cameras``: the video inputs for QR scans
+    (None: asked from Qt when a flow needs them; [] for none) and ``frame_source`` what makes
+    their frame source (tests: still frames)."""
 
     wiped = Signal()
 
@@ -190,8 +69,11 @@ class KioskWindow(QWidget):
         speaker: Speaker | None = None,
         printer: Callable[[bytes], None] | None = None,
         idle: IdleWatch | None = None,
+        alert: AlertPlayer | None = None,
         scanner: bool = True,
         thanks_ms: int | None = None,
+        cameras: list[Any] | None = None,
+        frame_source: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
         register_fonts()
@@ -204,6 +86,7 @@ class KioskWindow(QWidget):
         # The real voice is looked for after the first paint: speech-dispatcher may take a few
         # seconds to start (measured 2.7 s here), and the kiosk must not wait for it.
         self.speaker: Speaker = speaker if speaker is not None else SilentSpeaker()
+        self._speaker_pending = speaker is None
         if speaker is None:
             QTimer.singleShot(500, self._load_speaker)
         if printer is None:
@@ -211,7 +94,13 @@ class KioskWindow(QWidget):
 
             printer = default_printer(kiosk)
         self.printer = printer
+        self.alert: AlertPlayer = alert if alert is not None else ChimePlayer(self)
         self.thanks_ms = thanks_ms
+        self.cameras, self.frame_source = cameras, frame_source
+        if cameras is None:
+            # Asking Qt loads the multimedia backend (~145 ms here): while nobody is waiting,
+            # not at the first tap on "Tra cứu" (a flow opened before asks by itself).
+            QTimer.singleShot(2000, self._find_cameras)
         self.unlocked = False
         self._shut = False
         self.keyboard_height = 0
@@ -228,14 +117,17 @@ class KioskWindow(QWidget):
         self.resize(*SIZES[self.orientation])
         self._build()
         self.apply_theme()
+        self.use_speaker(self.speaker)
         self.lockdown = Lockdown(self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.lockdown)
+            # the app may end without closing the kiosk (app.exit): still end the helper
+            app.aboutToQuit.connect(self._stop_speaker)
         self.idle = idle or IdleWatch(self)
         self.idle.setParent(self)
         self.idle.warning.connect(self._idle_warning)
-        self.idle.cancelled.connect(self.overlay.hide)
+        self.idle.cancelled.connect(self._idle_cancelled)
         self.idle.expired.connect(self.wipe)
         self.scanner: Any = None
         if scanner:
@@ -282,9 +174,16 @@ class KioskWindow(QWidget):
         self.speak_button.setCheckable(True)
         self.speak_button.setSizePolicy(self.large_button.sizePolicy())
         self.speak_button.toggled.connect(self.set_speech)
-        self.speak_button.setVisible(bool(self.speaker.available))
         h.addWidget(self.speak_button)
         outer.addWidget(header)
+        # "reading aloud is unavailable" and such: under the header, for a few seconds
+        self.notice = wrap_label("", "errorText")
+        self.notice.setContentsMargins(24, 8, 24, 8)
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        outer.addWidget(self.notice)
 
         body = QWidget(self)
         bv = QVBoxLayout(body)
@@ -355,12 +254,67 @@ class KioskWindow(QWidget):
     def _load_speaker(self) -> None:
         if not shiboken6.isValid(self) or self._shut:
             return
-        self.speaker = default_speaker(self)
-        self.speak_button.setVisible(bool(self.speaker.available))
+        self._speaker_pending = False
+        self.use_speaker(default_speaker(self))
+
+    def use_speaker(self, speaker: Speaker) -> None:
+        self.speaker = speaker
+        changed = getattr(speaker, "changed", None)
+        if changed is not None:  # a ProcessSpeaker tells when its voice is known
+            changed.connect(self._speaker_changed)
+        self._speaker_changed()
+
+    def _stop_speaker(self) -> None:
+        shutdown = getattr(self.speaker, "shutdown", None)
+        if shutdown is not None:
+            shutdown()  # the speech helper process
+
+    def _find_cameras(self) -> None:
+        if shiboken6.isValid(self) and not self._shut and self.cameras is None:
+            from kiosk_app.ui.widgets.camera import cameras
+
+            self.cameras = cameras()
+
+    def speaker_state(self) -> str:
+        """``ready``, ``starting`` (the voice is being looked for) or ``unavailable``."""
+        if self.speaker.available:
+            return "ready"
+        if self._speaker_pending or getattr(self.speaker, "starting", False):
+            return "starting"
+        return "unavailable"
+
+    def _speaker_changed(self) -> None:
+        state = self.speaker_state()
+        if state == "unavailable":
+            # The button stays, so a villager who looks for it learns why it does nothing.
+            self.speak_button.setText(self.tr("Không đọc to được"))
+            if self.speak_button.isChecked():
+                self._set_speak_checked(False)
+                self.show_notice(self.speech_unavailable_text())
+        else:
+            self.speak_button.setText(self.tr("Đọc to"))
+            if state == "ready" and self.speak_button.isChecked():
+                self.speaker.say(self.speech_text())  # pressed while the voice was starting
+
+    def speech_unavailable_text(self) -> str:
+        return self.tr("Máy này chưa đọc to được. Mời bạn hỏi cán bộ ở quầy nếu cần giúp.")
+
+    def _set_speak_checked(self, on: bool) -> None:
+        self.speak_button.blockSignals(True)
+        self.speak_button.setChecked(on)
+        self.speak_button.blockSignals(False)
+
+    def show_notice(self, text: str, ms: int = 8000) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(ms)
 
     def set_speech(self, on: bool) -> None:
-        if on:
-            self.speaker.say(self.speech_text())
+        if on and self.speaker_state() == "unavailable":
+            self._set_speak_checked(False)
+            self.show_notice(self.speech_unavailable_text())
+        elif on:
+            self.speaker.say(self.speech_text())  # (starting: said once the voice answers)
         else:
             self.speaker.stop()
 
@@ -402,7 +356,15 @@ class KioskWindow(QWidget):
             from kiosk_app.ui.kiosk.submit import SubmitFlow
 
             flow = SubmitFlow(
-                self.kiosk, self.runner, self.printer, self.lang, self.columns, arg, self.scanner
+                self.kiosk,
+                self.runner,
+                self.printer,
+                self.lang,
+                self.columns,
+                arg,
+                self.scanner,
+                self.cameras,
+                self.frame_source,
             )
             flow.rate_requested.connect(lambda code: self.start_flow("rate", code))
         elif kind == "learn":
@@ -413,7 +375,14 @@ class KioskWindow(QWidget):
         elif kind == "check":
             from kiosk_app.ui.kiosk.check import CheckFlow
 
-            flow = CheckFlow(self.kiosk, self.runner, self.lang, self.landscape)
+            flow = CheckFlow(
+                self.kiosk,
+                self.runner,
+                self.lang,
+                self.landscape,
+                self.cameras,
+                self.frame_source,
+            )
         elif kind == "rate":
             from kiosk_app.ui.kiosk.rate import THANKS_MS, RateFlow
 
@@ -500,24 +469,27 @@ class KioskWindow(QWidget):
         first = not self.overlay.isVisible()
         self.overlay.show_count(seconds)
         if first:
-            QApplication.beep()
+            self.alert.play()  # once per warning, not every second of the countdown
             self.say(self.tr("Bạn còn ở đây không? Chạm vào màn hình để tiếp tục."))
+
+    def _idle_cancelled(self) -> None:
+        self.alert.stop()
+        self.overlay.hide()
 
     def _still_here(self) -> None:
         self.idle.poke()
-        self.overlay.hide()
+        self._idle_cancelled()
 
     def wipe(self) -> None:
         """Discard everything a citizen entered and show the welcome screen again."""
-        self.overlay.hide()
+        self._idle_cancelled()
         self.speaker.stop()
         self._drop_flow()
         if self.large_button.isChecked():
             self.large_button.setChecked(False)
         if self.speak_button.isChecked():
-            self.speak_button.blockSignals(True)
-            self.speak_button.setChecked(False)
-            self.speak_button.blockSignals(False)
+            self._set_speak_checked(False)
+        self.notice.hide()
         self.wipes += 1
         self.show_welcome()
         self.wiped.emit()
@@ -564,11 +536,14 @@ class KioskWindow(QWidget):
         im.keyboardRectangleChanged.disconnect(self._keyboard_moved)
         self._drop_flow()
         self.idle.shutdown()
+        self.alert.stop()
+        self._stop_speaker()
         if self.scanner is not None:
             self.scanner.uninstall()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.lockdown)
+            app.aboutToQuit.disconnect(self._stop_speaker)
         self.runner.wait_idle(5000)
         if self.own_runner:
             self.runner.shutdown()

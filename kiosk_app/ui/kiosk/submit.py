@@ -7,11 +7,16 @@ Answers are kept as a draft (channel ``kiosk``) after every screen, like at the 
 draft is deleted when the citizen starts over or walks away (:meth:`SubmitFlow.close_flow`).
 All store work runs on the TaskRunner, in order; the draft id lives in a box the worker fills,
 so saves queued before the draft existed still find it.
+
+A person's questions take the chip CCCD's QR from a keyboard-wedge scanner or, when the kiosk
+has a camera, from the camera (:mod:`kiosk_app.ui.kiosk.qr_scan`); both go to
+:meth:`SubmitFlow.apply_scan`.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.core import kiosk_session
 from kiosk_app.ui.kiosk import questions as qs
+from kiosk_app.ui.kiosk.card_scan import CardScan
 from kiosk_app.ui.kiosk.procedures import ProcedureList, fee_summary, plain_name
 from kiosk_app.ui.kiosk.slips import PrintFn
 from kiosk_app.ui.kiosk.widgets import BigButton, Flow, NavState, clear_inputs, wrap_label
@@ -34,10 +40,11 @@ from kiosk_app.ui.widgets.editors import LineEditor
 PICK, QUESTION, PAPERS, REVIEW, DONE = "pick", "question", "papers", "review", "done"
 
 
-class SubmitFlow(Flow):
+class SubmitFlow(CardScan, Flow):
     """``SubmitFlow(kiosk, runner, printer)``; ``procedure_code`` skips the list.
     ``rate_requested(code)`` when the citizen taps "rate" on the last page; ``submitted(code)``
-    once the dossier is stored."""
+    once the dossier is stored. ``cameras`` / ``frame_source``: as for the Check flow (None:
+    ask Qt, at the first person question)."""
 
     rate_requested = Signal(str)
     submitted = Signal(str)
@@ -51,6 +58,8 @@ class SubmitFlow(Flow):
         columns: int = 1,
         procedure_code: str | None = None,
         scanner: Any = None,
+        cameras: list[Any] | None = None,
+        frame_source: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
         self.kiosk, self.runner, self.printer, self.lang = kiosk, runner, printer, lang
@@ -67,6 +76,8 @@ class SubmitFlow(Flow):
         self._box: dict[str, str] = {}  # {"id": draft id}, filled on the worker
         self._closed = False
         self.scanner = scanner
+        self._cameras, self.frame_source = cameras, frame_source
+        self.scan: Any = None  # the camera page, made on first use
         if scanner is not None:
             scanner.scanned.connect(self.apply_scan)
         self.stack = QStackedWidget(self)
@@ -182,6 +193,11 @@ class SubmitFlow(Flow):
                     "optionalNote",
                 )
             )
+        if q.parent is not None and q.parent.type == "person" and self.cameras():
+            self.camera_button = BigButton(self.tr("Quét mã QR trên thẻ căn cước"), page)
+            self.camera_button.setObjectName("cameraButton")
+            self.camera_button.clicked.connect(self.open_camera)
+            v.addWidget(self.camera_button)
         if not isinstance(self.editor, qs.ListChoiceEditor) and q.field.type not in (
             "repeat",
             "address",
@@ -390,26 +406,6 @@ class SubmitFlow(Flow):
         self.print_label.setText(text)
         self.say.emit(text)
 
-    # ------------------------------------------------------------------ CCCD scan
-    def apply_scan(self, text: str) -> None:
-        """A chip-card QR from the wedge scanner: fill the person this question is about."""
-        from kiosk_app.core.identity import CccdQrError, parse_cccd_qr
-
-        q = self.current_question()
-        if q is None or q.parent is None or q.parent.type != "person":
-            return
-        try:
-            card = parse_cccd_qr(text)
-        except CccdQrError as exc:
-            self._show_error(exc.text.get(self.lang))
-            return
-        sub_ids = {f.id for f in q.parent.fields}
-        person = {k: v for k, v in card.to_person().items() if k in sub_ids}
-        block = {**(self.answers.get(q.parent.id) or {}), **person}
-        self.answers = self.form.compute(self.form.normalize({**self.answers, q.parent.id: block}))
-        self.editor.set_value(qs.get_value(self.answers, q))
-        self.say.emit(self.tr("Đã đọc thẻ căn cước."))
-
     # ------------------------------------------------------------------ navigation
     def nav(self) -> NavState:
         name = plain_name(self.procedure, self.lang) if self.procedure else ""
@@ -419,6 +415,9 @@ class SubmitFlow(Flow):
         total = len(rel) + 2
         if self.page == QUESTION:
             step = rel.index(self.index) + 1 if self.index in rel else 1
+            if self.scanning():
+                return NavState(self.tr("Quét thẻ căn cước"), next_text=None, step=step,
+                                steps=total)  # fmt: skip
             return NavState(name, next_text=self.tr("Tiếp →"), step=step, steps=total)
         if self.page == PAPERS:
             return NavState(name, next_text=self.tr("Tiếp →"), step=total - 1, steps=total)
@@ -434,6 +433,8 @@ class SubmitFlow(Flow):
         return NavState(name, back=False, next_text=self.tr("Xong"))
 
     def go_next(self) -> None:
+        if self.scanning():
+            return
         if self.page == QUESTION:
             errors = self._store_current()
             if errors:
@@ -451,6 +452,9 @@ class SubmitFlow(Flow):
             self.done.emit()
 
     def go_back(self) -> None:
+        if self.scanning():
+            self.close_camera()
+            return
         if self.page == PICK:
             self.done.emit()
         elif self.page == QUESTION:
@@ -515,5 +519,9 @@ class SubmitFlow(Flow):
             )
         if self.scanner is not None:
             self.scanner.enabled = False
+        if self.scan is not None:
+            self.close_camera()
+            if not keep_open:
+                self.scan.shutdown()  # the camera goes off with the flow (wipe, start over)
         if not keep_open:
             self._closed = True

@@ -5,6 +5,9 @@ paper and the picture is attached like a scanned file. :func:`cameras` lists the
 once the application exists: ~20 ms the first time, then cached by Qt); the dialog previews the
 chosen camera live, captures a still, shows it for a check ("Dùng ảnh này" / "Chụp lại"), and
 hands back a ``QImage``. Encoding it to JPEG happens in the caller's worker, not here.
+:class:`CameraFrames` is the same camera as a stream of frames for QR decoding (the kiosk's
+scan screens, with :mod:`kiosk_app.ui.widgets.qr_decoder`); :class:`StillFrames` stands in
+for it in tests.
 
 QtMultimedia is imported on first use: it is not needed to start the desk. Threading: GUI thread
 only (QCamera and QImageCapture live there).
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -179,3 +182,98 @@ class CameraDialog(QDialog):
     def done(self, result: int) -> None:  # noqa: D102 - QDialog override: always free the camera
         self._stop_camera()
         super().done(result)
+
+
+class CameraFrames(QObject):
+    """A live camera as a source of frames for QR decoding (the kiosk's scan screens).
+
+    QCamera → QMediaCaptureSession → a QVideoWidget (the live preview, drawn by Qt) whose
+    QVideoSink also hands each frame here. A frame is converted to a QImage and emitted as
+    ``frame`` only when ``wants()`` says so (the decoder is free and its interval passed), so
+    the 15–30 frames a second cost nothing but the preview. ``failed(text)`` reports camera
+    errors. ``preview`` is the widget to show. GUI thread only.
+
+    Tests use :class:`StillFrames` instead: same signals, frames pushed by hand.
+    """
+
+    frame = Signal(QImage)
+    failed = Signal(str)
+
+    def __init__(self, device: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self.device = device
+        self.wants: Any = lambda: True
+        self.preview: QWidget | None = QVideoWidget()
+        self.camera: Any = None
+        self.session: Any = None
+        self.active = False
+
+    def start(self) -> None:
+        from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices
+
+        if self.active:
+            return
+        device = self.device or QMediaDevices.defaultVideoInput()
+        self.camera = QCamera(device)
+        self.session = QMediaCaptureSession()
+        self.session.setCamera(self.camera)
+        self.session.setVideoOutput(self.preview)
+        self.preview.videoSink().videoFrameChanged.connect(self._frame)
+        self.camera.errorOccurred.connect(lambda _err, text: self.failed.emit(text))
+        self.active = True
+        if self.camera.error() != QCamera.Error.NoError:
+            # set while constructing (e.g. "No camera detected"): no signal comes for it
+            text = self.camera.errorString()
+            self.stop()
+            self.failed.emit(text)
+            return
+        self.camera.start()
+
+    def _frame(self, video_frame: Any) -> None:
+        if self.active and video_frame.isValid() and self.wants():
+            image = video_frame.toImage()
+            if not image.isNull():
+                self.frame.emit(image)
+
+    def stop(self) -> None:
+        """Turn the camera off (its light goes out); safe to call twice."""
+        if self.camera is not None:
+            self.preview.videoSink().videoFrameChanged.disconnect(self._frame)
+            self.camera.stop()
+            self.session.setVideoOutput(None)
+        self.camera = self.session = None
+        self.active = False
+
+
+class StillFrames(QObject):
+    """A frame source without a camera: :meth:`push` emits the given image as a frame while
+    started (CI machines have no camera). ``starts``/``stops`` count the calls."""
+
+    frame = Signal(QImage)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.wants: Any = lambda: True
+        self.preview: QWidget | None = None
+        self.active = False
+        self.starts = 0
+        self.stops = 0
+
+    def start(self) -> None:
+        self.active = True
+        self.starts += 1
+
+    def stop(self) -> None:
+        if self.active:
+            self.stops += 1
+        self.active = False
+
+    def push(self, image: QImage) -> bool:
+        """Emit ``image`` if started and wanted; returns whether it was emitted."""
+        if not self.active or not self.wants():
+            return False
+        self.frame.emit(image)
+        return True

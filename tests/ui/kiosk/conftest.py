@@ -39,7 +39,8 @@ class ManualClock:
 @pytest.fixture
 def make_window(qtbot: Any, kiosk: Any) -> Iterator[Any]:
     """``make_window(orientation="portrait", **options)`` → a shown KioskWindow with
-    ``.fake_speaker``, ``.fake_printer`` and ``.clock`` (the idle watch's)."""
+    ``.fake_speaker``, ``.fake_printer``, ``.fake_alert`` and ``.clock`` (the idle watch's)."""
+    from kiosk_app.ui.kiosk.alert import FakeAlert
     from kiosk_app.ui.kiosk.idle import IdleWatch
     from kiosk_app.ui.kiosk.shell import KioskWindow
     from kiosk_app.ui.kiosk.speech import FakeSpeaker
@@ -50,6 +51,7 @@ def make_window(qtbot: Any, kiosk: Any) -> Iterator[Any]:
         clock = ManualClock()
         speaker = options.pop("speaker", None) or FakeSpeaker()
         printer = options.pop("printer", None) or FakePrinter()
+        alert = options.pop("alert", None) or FakeAlert()
         idle = IdleWatch(warn_ms=60_000, wipe_ms=90_000, tick_ms=5, clock=clock)
         window = KioskWindow(
             kiosk,
@@ -57,14 +59,17 @@ def make_window(qtbot: Any, kiosk: Any) -> Iterator[Any]:
             speaker=speaker,
             printer=printer,
             idle=idle,
+            alert=alert,
             scanner=options.pop("scanner", False),
             thanks_ms=options.pop("thanks_ms", 50),
+            cameras=options.pop("cameras", []),  # no camera unless a test gives one
             **options,
         )
         # not qtbot.addWidget: pytest-qt would close (refused: the kiosk is locked) and
         # delete it before this fixture unlocks and closes it
         window.show()
         window.fake_speaker, window.fake_printer, window.clock = speaker, printer, clock
+        window.fake_alert = alert
         window.runner.wait_idle(5000)
         made.append(window)
         return window

@@ -33,18 +33,24 @@ def test_idle_warns_then_wipes_everything(qtbot: Any, make_window: Any, kiosk: A
     assert any(NAME in t for t in all_texts()) or kiosk.intake.unfinished_drafts()
     assert any(PHONE in t for t in all_texts())
 
-    # 59 s: nothing; 61 s: the countdown, a beep and the spoken question
+    # 59 s: nothing; 61 s: the countdown, the chime and the spoken question
     idle_for(qtbot, w, 59_000)
-    assert not w.overlay.isVisible()
+    assert not w.overlay.isVisible() and w.fake_alert.plays == 0
     idle_for(qtbot, w, 2_000)
     assert w.overlay.isVisible()
     assert w.overlay.count.text() == "29 giây"
     assert "Bạn còn ở đây không" in w.fake_speaker.last
-    # a touch ends the warning and restarts the count
+    assert w.fake_alert.plays == 1
+    # the countdown ticks on (every 5 ms here, many ticks): the chime does not repeat
+    idle_for(qtbot, w, 5_000)
+    assert w.overlay.count.text() == "24 giây" and w.fake_alert.plays == 1
+    # a touch ends the warning, stops the sound and restarts the count
+    stops = w.fake_alert.stops
     tap(qtbot, w.overlay.button)
     assert not w.overlay.isVisible()
+    assert w.fake_alert.stops > stops
     idle_for(qtbot, w, 61_000)
-    assert w.overlay.isVisible()
+    assert w.overlay.isVisible() and w.fake_alert.plays == 2  # a new warning: once more
     idle_for(qtbot, w, 30_000)  # 91 s: wiped
 
     settle(w)
@@ -106,11 +112,18 @@ def test_speech_reads_questions_help_and_errors(qtbot: Any, make_window: Any) ->
     assert len(speaker.spoken) == n
 
 
-def test_speaker_button_hidden_without_a_voice(make_window: Any) -> None:
+def test_speaker_button_says_reading_aloud_is_unavailable(qtbot: Any, make_window: Any) -> None:
     w = make_window(speaker=FakeSpeaker(available=False))
-    assert not w.speak_button.isVisible()
+    assert w.speak_button.isVisible()
+    assert w.speak_button.text() == "Không đọc to được"
+    tap(qtbot, w.speak_button)
+    assert not w.speak_button.isChecked()  # nothing pretends to be on
+    assert w.notice.isVisible() and "chưa đọc to được" in w.notice.text()
     w.say("không ai nghe")
     assert w.fake_speaker.spoken == []
+    tap(qtbot, w.welcome.tiles["check"])
+    w.start_over()
+    assert not w.notice.isVisible()  # the wipe clears it too
 
 
 def test_qt_speaker_is_graceful_with_the_mock_engine(qtbot: Any) -> None:

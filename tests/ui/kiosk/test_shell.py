@@ -95,30 +95,44 @@ def test_cannot_be_closed_and_quit_keys_are_swallowed(qtbot: Any, make_window: A
     assert box.text() == "Hà"
 
 
-def test_staff_leave_with_the_admin_pin_only(
-    qtbot: Any, make_window: Any, monkeypatch: Any
+def test_staff_leave_with_a_head_or_admin_pin_only(
+    qtbot: Any, make_window: Any, kiosk: Any
 ) -> None:
-    monkeypatch.setenv("MOTCUA_ADMIN_PIN", "2468")
+    """The staff exit checks an account's PIN (helper C: accounts); a clerk's is refused."""
+    from argon2 import PasswordHasher
+
+    from kiosk_app.core.accounts import Accounts
+
+    accounts = Accounts(kiosk.store, clock=kiosk.intake.clock, hasher=PasswordHasher(1, 8, 1))
+    admin = accounts.create_first_admin("quantri", "Lê Văn Quản", "mật khẩu quản trị")
+    accounts.add(admin, "truong", "Đỗ Văn Trưởng", "head", pin="246813")
+    accounts.add(admin, "hoa", "Nguyễn Thị Hoa", "clerk", pin="135792")
     w = make_window()
     for _ in range(4):
         tap(qtbot, w.office_label)
     assert w.flow is None  # four taps: nothing
     tap(qtbot, w.office_label)
     assert w.flow is not None and w.flow.objectName() == "adminFlow"
-    pad = w.flow.pad
-    for k in "1234":
+    flow = w.flow
+    names = [flow.staff.itemData(i) for i in range(flow.staff.count())]
+    assert names == ["quantri", "truong"]  # the clerk is not offered
+    flow.staff.setCurrentIndex(names.index("truong"))
+    pad = flow.pad
+    for k in "123456":
         tap(qtbot, pad.keys[k])
-    assert w.flow.pin.text() == "1234"
-    assert w.flow.pin.echoMode() == QLineEdit.EchoMode.Password
+    assert flow.pin.text() == "123456"
+    assert flow.pin.echoMode() == QLineEdit.EchoMode.Password
     next_(qtbot, w)
-    assert w.isVisible() and w.flow.error_label.isVisible()
-    assert w.flow.pin.text() == ""
+    assert w.isVisible() and flow.error_label.isVisible()
+    assert flow.pin.text() == ""
     assert not w.unlocked
-    for k in "2468":
+    for k in "246813":
         tap(qtbot, pad.keys[k])
     next_(qtbot, w)
     assert w.unlocked
     assert not w.isVisible()
+    rows = kiosk.store.query("SELECT actor, action FROM audit WHERE action = 'kiosk.leave'")
+    assert rows == [{"actor": "truong", "action": "kiosk.leave"}]
 
 
 def test_back_from_the_first_page_and_start_over_return_home(qtbot: Any, make_window: Any) -> None:
