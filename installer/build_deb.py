@@ -9,7 +9,8 @@ Layout of the package (standard tools only: ``dpkg-deb --root-owner-group``):
 - desktop entries for the desk and the self-service kiosk, and the icon;
 - systemd *user* units: ``motcua-kiosk.service`` (kiosk-mode autostart, enabled per account by
   the office: ``systemctl --user enable motcua-kiosk.service``) and ``motcua-sync.timer``
-  (background sync every 5 minutes, enabled for every account by the maintainer scripts).
+  (background sync every 5 minutes) and ``motcua-backup.timer`` (twice a working day to the
+  office's backup folder), both enabled for every account by the maintainer scripts.
 
 Data never lives in the package: each account's dossiers are in its own data folder
 (platformdirs), which removing or purging the package leaves alone (Debian policy: packages do
@@ -33,6 +34,13 @@ LINUX = HERE / "linux"
 PACKAGE = "motcua-kiosk"
 PREFIX = Path("opt") / PACKAGE
 COMMANDS = ("motcua-kiosk", "motcua", "motcua-sync")
+UNITS = (
+    "motcua-kiosk.service",
+    "motcua-sync.service",
+    "motcua-sync.timer",
+    "motcua-backup.service",
+    "motcua-backup.timer",
+)
 
 # Libraries the bundled Qt loads from the system (xcb platform plugin, OpenGL, fonts, D-Bus
 # for the credential store and speech). Everything else ships inside the bundle.
@@ -79,6 +87,7 @@ set -e
 # Background sync for every account; the desk syncs by itself while it runs.
 if [ "$1" = "configure" ] && command -v systemctl >/dev/null 2>&1; then
     systemctl --global enable motcua-sync.timer >/dev/null 2>&1 || true
+    systemctl --global enable motcua-backup.timer >/dev/null 2>&1 || true
 fi
 if command -v update-desktop-database >/dev/null 2>&1; then
     update-desktop-database -q /usr/share/applications || true
@@ -94,6 +103,7 @@ set -e
 # Only on removal: an upgrade keeps the timer enabled.
 if [ "$1" = "remove" ] && command -v systemctl >/dev/null 2>&1; then
     systemctl --global disable motcua-sync.timer >/dev/null 2>&1 || true
+    systemctl --global disable motcua-backup.timer >/dev/null 2>&1 || true
     systemctl --global disable motcua-kiosk.service >/dev/null 2>&1 || true
 fi
 exit 0
@@ -156,7 +166,7 @@ def stage(bundle: Path, root: Path, version: str) -> None:
     shutil.copy2(LINUX / "motcua-kiosk.svg", icon)
     units = root / "usr/lib/systemd/user"
     units.mkdir(parents=True)
-    for unit in ("motcua-kiosk.service", "motcua-sync.service", "motcua-sync.timer"):
+    for unit in UNITS:
         shutil.copy2(LINUX / unit, units / unit)
     docs = root / "usr/share/doc" / PACKAGE
     docs.mkdir(parents=True)

@@ -66,13 +66,38 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ backup / restore
+def _scheduled_target(data_dir: Path) -> Path | None:
+    """The office's ``backup_dir`` setting (None when unset), read without opening the app."""
+    from kiosk_app.config import DB_FILE
+    from kiosk_app.store.settings import read_file
+
+    values = read_file(data_dir / DB_FILE, ["backup_dir"]) or {}
+    value = str(values.get("backup_dir") or "").strip()
+    return Path(value) if value else None
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from kiosk_app.core.backup import BackupError, backup
 
+    data_dir = _data_dir(args)
+    target = Path(args.to) if args.to else None
+    if target is None:
+        target = _scheduled_target(data_dir)
+        if target is None:
+            if args.scheduled:
+                # a PC whose office chose no backup folder: the timer has nothing to do
+                emit(args, {"skipped": "no backup_dir"}, "no backup folder set (backup_dir)")
+                return 0
+            raise CommandError("cần --to THƯ_MỤC, hoặc đặt thư mục sao lưu (backup_dir)")
+        if args.scheduled and not target.parent.is_dir():
+            raise CommandError(
+                f"không thấy ổ sao lưu {target} (ổ USB chưa cắm?) — lần sau sẽ thử lại", code=1
+            )
     try:
-        result = backup(_data_dir(args), Path(args.to), keep=args.keep)
+        result = backup(data_dir, target, keep=args.keep)
     except BackupError as exc:
         raise CommandError(str(exc), exc.code) from exc
+    _audit_backup(data_dir, result)
     m = result.manifest
     counts = m["counts"]
     lines = [
@@ -88,6 +113,26 @@ def cmd_backup(args: argparse.Namespace) -> int:
     lines += [f"  warning: {w}" for w in result.warnings]
     emit(args, result.to_json(), "\n".join(lines))
     return 0
+
+
+def _audit_backup(data_dir: Path, result: Any) -> None:
+    """The trail records each backup: where and what it holds (counts, not contents)."""
+    from kiosk_app.config import DB_FILE
+    from kiosk_app.core.session import command_line_session, record
+    from kiosk_app.store.db import open_store
+
+    store = open_store(data_dir / DB_FILE)
+    try:
+        counts = result.manifest.get("counts", {})
+        record(
+            store,
+            command_line_session(),
+            "backup.create",
+            entity=str(result.path.name),
+            data={"dossiers": counts.get("dossiers", 0), "outbox": counts.get("outbox", 0)},
+        )
+    finally:
+        store.close()
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -167,7 +212,14 @@ def add_commands(subparsers: Any) -> None:
     s = subparsers.add_parser(
         "backup", parents=[common], help="online, verified backup of the store and attachments"
     )
-    s.add_argument("--to", required=True, metavar="DIR", help="backup folder (USB disk, 2nd drive)")
+    s.add_argument(
+        "--to", metavar="DIR", help="backup folder (USB disk, 2nd drive); default: backup_dir"
+    )
+    s.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="run by the timer: nothing to do (exit 0) when no backup_dir is set",
+    )
     s.add_argument(
         "--keep",
         type=int,

@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Máy này mở thẳng chế độ kiosk tự phục vụ (cán bộ dùng `motcua-kiosk --desk`)",
     ),
     Setting("kiosk_orientation", "auto", "Hướng màn hình kiosk: auto, portrait hoặc landscape"),
+    # Where the scheduled backup goes (`motcua backup --scheduled`, motcua-backup.timer / the
+    # Windows task): a USB disk or a second drive; empty = no scheduled backup.
+    Setting("backup_dir", "", "Thư mục sao lưu tự động (ổ USB hoặc ổ đĩa thứ hai)"),
 )
 #: The names of the two kiosk start-up settings (see :data:`SETTINGS`).
 KIOSK_MODE_SETTING, KIOSK_ORIENTATION_SETTING = "kiosk_mode_at_start", "kiosk_orientation"

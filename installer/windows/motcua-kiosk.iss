@@ -87,6 +87,10 @@ Name: "{group}\{cm:KioskName}"; Filename: "{app}\motcua-kiosk.exe"; Parameters: 
 Filename: "{sys}\schtasks.exe"; \
   Parameters: "/Create /F /TN ""MotCua Kiosk\Sync"" /SC MINUTE /MO 5 /RU INTERACTIVE /TR ""\""{app}\motcua-sync.exe\"" --once"""; \
   Flags: runhidden; StatusMsg: "Đăng ký đồng bộ nền…"
+; scheduled backup to the office's backup folder (setting backup_dir; nothing when unset)
+Filename: "{sys}\schtasks.exe"; \
+  Parameters: "/Create /F /TN ""MotCua Kiosk\Backup"" /SC DAILY /ST 11:40 /RU INTERACTIVE /TR ""\""{app}\motcua.exe\"" backup --scheduled"""; \
+  Flags: runhidden
 Filename: "{sys}\schtasks.exe"; \
   Parameters: "/Create /F /TN ""MotCua Kiosk\Kiosk"" /SC ONLOGON /RU INTERACTIVE /TR ""\""{app}\motcua-kiosk.exe\"" --kiosk"""; \
   Flags: runhidden; Tasks: kioskautostart
@@ -98,6 +102,8 @@ Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""MotCua Kiosk\Sync"
   Flags: runhidden; RunOnceId: "DelSyncTask"
 Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""MotCua Kiosk\Kiosk"""; \
   Flags: runhidden; RunOnceId: "DelKioskTask"
+Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""MotCua Kiosk\Backup"""; \
+  Flags: runhidden; RunOnceId: "DelBackupTask"
 
 [Code]
 var

@@ -356,7 +356,14 @@ def validate_settings(values: Mapping[str, Any]) -> dict[str, Any]:
 def _device_settings(
     values: Mapping[str, Any], out: dict[str, Any], issues: dict[str, str]
 ) -> None:
-    """The desk lock and kiosk start-up settings (absent ones keep their defaults)."""
+    """The desk lock, scheduled backup and kiosk start-up settings (absent ones keep their
+    defaults)."""
+    folder = str(values.get("backup_dir") or "").strip()
+    if folder and not (
+        folder.startswith("/") or (len(folder) > 2 and folder[1:3] in (":\\", ":/"))
+    ):
+        issues["backup_dir"] = "Thư mục sao lưu phải là đường dẫn đầy đủ (VD: /media/usb/motcua)"
+    out["backup_dir"] = folder
     try:
         minutes = int(str(values.get(DESK_LOCK_SETTING, DESK_LOCK_DEFAULT)).strip())
         if not 1 <= minutes <= 60:

@@ -14,6 +14,7 @@ the file on disk is ciphertext. Thread-safe: no shared mutable state.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -69,10 +70,11 @@ class AttachmentStore:
 
     def put_file(self, source: Path) -> StoredFile:
         try:
-            with open(source, "rb") as fh:
-                return self.put_stream(fh)
+            fh = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise AttachmentError(f"Không đọc được tệp {source}: {exc.strerror}") from exc
+        with fh:
+            return self.put_stream(fh)
 
     def put_stream(self, stream: BinaryIO) -> StoredFile:
         """Encrypt ``stream`` into the store; durable (fsynced) before returning."""
@@ -104,9 +106,16 @@ class AttachmentStore:
                 os.replace(tmp_name, final)
                 _fsync_dir(final.parent)
             return StoredFile(sha, size)
-        except BaseException:
+        except BaseException as exc:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise AttachmentError(
+                    "Ổ đĩa của máy đã đầy nên chưa lưu được bản quét. Những gì đã nhập vẫn còn: "
+                    "hãy xóa bớt tệp không cần (hoặc báo quản trị) rồi thử lại."
+                ) from exc
+            if isinstance(exc, OSError) and not isinstance(exc, AttachmentError):
+                raise AttachmentError(f"Không ghi được bản quét vào máy: {exc.strerror}") from exc
             raise
 
     @contextlib.contextmanager

@@ -41,6 +41,29 @@ class StoreError(RuntimeError):
     """The database cannot be used (corrupt, newer than this program, unwritable)."""
 
 
+class DiskFullError(StoreError):
+    """The disk (or the database's page limit) is full: the transaction was rolled back, the
+    store is intact, and what the person typed is still on the screen. ``message`` is
+    Vietnamese, for that person."""
+
+    message = (
+        "Ổ đĩa của máy đã đầy nên chưa lưu được. Những gì đã nhập vẫn còn trên màn hình: "
+        "hãy xóa bớt tệp không cần (hoặc báo quản trị) rồi bấm lưu/nộp lại."
+    )
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(self.message + (f" ({detail})" if detail else ""))
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC/EDQUOT."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "database or disk is full" in str(exc)
+
+
 class Store:
     """A kiosk database: a sqlite-utils :class:`Database` plus the single-writer discipline.
 
@@ -74,12 +97,21 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
-            except BaseException:
+            except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if _is_full(exc) and not isinstance(exc, DiskFullError):
+                    raise DiskFullError(str(exc)) from exc
                 raise
             else:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except OperationalError as exc:
+                    if not _is_full(exc):
+                        raise
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise DiskFullError(str(exc)) from exc
 
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:

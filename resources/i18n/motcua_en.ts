@@ -1543,6 +1543,10 @@ Transfer note: %5</translation>
         <translation> min</translation>
     </message>
     <message>
+        <source>VD: /media/usb/motcua hoặc E:\SaoLuu</source>
+        <translation>e.g. /media/usb/motcua or E:\Backups</translation>
+    </message>
+    <message>
         <source>Khởi động ở chế độ kiosk tự phục vụ</source>
         <translation>Start in self-service kiosk mode</translation>
     </message>
@@ -1609,6 +1613,10 @@ Transfer note: %5</translation>
     <message>
         <source>Tự khóa máy sau khi không dùng</source>
         <translation>Lock automatically when idle for</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu tự động</source>
+        <translation>Scheduled backup folder</translation>
     </message>
     <message>
         <source>Hướng màn hình kiosk</source>

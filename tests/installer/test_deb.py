@@ -114,6 +114,7 @@ def test_install_run_upgrade_and_remove_keep_every_dossier(can_install, tmp_path
         "./usr/bin/motcua",
         "./usr/lib/systemd/user/motcua-sync.timer",
         "./usr/lib/systemd/user/motcua-kiosk.service",
+        "./usr/lib/systemd/user/motcua-backup.timer",
         "./usr/share/applications/motcua-kiosk.desktop",
         "./opt/motcua-kiosk/motcua-sync",
     ):

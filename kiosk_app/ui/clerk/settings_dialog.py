@@ -114,6 +114,9 @@ class SettingsDialog(QDialog):
         self.desk_lock = QSpinBox()
         self.desk_lock.setRange(1, 60)
         self.desk_lock.setSuffix(self.tr(" phút"))
+        self.backup_dir = QLineEdit()
+        self.backup_dir.setObjectName("backupDir")
+        self.backup_dir.setPlaceholderText(self.tr("VD: /media/usb/motcua hoặc E:\\SaoLuu"))
         self.kiosk_mode = QCheckBox(self.tr("Khởi động ở chế độ kiosk tự phục vụ"))
         self.kiosk_orientation = QComboBox()
         for value, label in (
@@ -148,6 +151,7 @@ class SettingsDialog(QDialog):
             (ACCOUNT, self.tr("Số tài khoản nhận phí"), self.account),
             (ACCOUNT_NAME, self.tr("Tên chủ tài khoản"), self.account_name),
             (DESK_LOCK_SETTING, self.tr("Tự khóa máy sau khi không dùng"), self.desk_lock),
+            ("backup_dir", self.tr("Thư mục sao lưu tự động"), self.backup_dir),
             (KIOSK_MODE_SETTING, "", self.kiosk_mode),
             (KIOSK_ORIENTATION_SETTING, self.tr("Hướng màn hình kiosk"), self.kiosk_orientation),
         ]
@@ -209,6 +213,7 @@ class SettingsDialog(QDialog):
             self.desk_lock.setValue(int(values.get(DESK_LOCK_SETTING) or 10))
         except (TypeError, ValueError):
             self.desk_lock.setValue(10)
+        self.backup_dir.setText(str(values.get("backup_dir") or ""))
         self.kiosk_mode.setChecked(bool(values.get(KIOSK_MODE_SETTING)))
         index = self.kiosk_orientation.findData(str(values.get(KIOSK_ORIENTATION_SETTING) or ""))
         self.kiosk_orientation.setCurrentIndex(max(index, 0))
@@ -230,6 +235,7 @@ class SettingsDialog(QDialog):
             ACCOUNT: self.account.text(),
             ACCOUNT_NAME: self.account_name.text(),
             DESK_LOCK_SETTING: self.desk_lock.value(),
+            "backup_dir": self.backup_dir.text(),
             KIOSK_MODE_SETTING: self.kiosk_mode.isChecked(),
             KIOSK_ORIENTATION_SETTING: self.kiosk_orientation.currentData(),
         }

@@ -357,10 +357,12 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
             },
         }
 
-    def save_now(self) -> None:
-        """Write pending edits to the draft now (queued on the runner, in order)."""
+    def save_now(self) -> Any:
+        """Write pending edits to the draft now (queued on the runner, in order); returns the
+        save's Future, or None."""
         if self.procedure is not None and self.code is None:
-            self.saver.save_now()
+            return self.saver.save_now()
+        return None
 
     # ------------------------------------------------------------------ form loop
     def _field_changed(self, section_id: str, field_id: str, value: Any) -> None:
@@ -402,14 +404,19 @@ class IntakeWizard(WizardNavigation, ApplicantSteps, QWidget):
                 self.tr("Còn thiếu giấy tờ bắt buộc: %1").replace("%1", "; ".join(missing))
             )
             return
-        self.save_now()
+        save = self.save_now()
         self.submit_button.setEnabled(False)
         draft_id, intake, session = self.draft_id, self.kiosk.intake, self.session
-        self.runner.run(
-            lambda: intake.submit_draft(draft_id, session=session),
-            self._submitted,
-            self._submit_error,
-        )
+
+        def work() -> Any:
+            # The runner has one worker, in order: the save above has finished. If it failed
+            # (a full disk), the stored draft is older than the screen: submitting it would
+            # refuse with the wrong reasons, or store stale answers.
+            if save is not None and save.exception() is not None:
+                raise save.exception()
+            return intake.submit_draft(draft_id, session=session)
+
+        self.runner.run(work, self._submitted, self._submit_error)
 
     def _submit_error(self, exc: BaseException) -> None:
         message = getattr(exc, "message", None) or str(exc)

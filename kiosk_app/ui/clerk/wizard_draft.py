@@ -61,11 +61,13 @@ class DraftSaver(QObject):
         self._dirty = False
         self.closed = True
 
-    def save_now(self) -> None:
-        """Queue the current payload on the runner (no-op until the draft exists)."""
+    def save_now(self) -> Any:
+        """Queue the current payload on the runner (no-op until the draft exists); returns the
+        queued save's Future (None when nothing was queued), so work queued after it on the
+        same single-worker runner can tell whether it failed."""
         self._timer.stop()
         if self.draft_id is None or self.closed:
-            return
+            return None
         payload = self.payload()
         answers = dict(payload["answers"])
         for key in self.saved_keys - set(answers):
@@ -89,4 +91,4 @@ class DraftSaver(QObject):
             self._dirty = True
             self.failed.emit(getattr(exc, "message", None) or str(exc))
 
-        self.runner.run(lambda: intake.save_step(draft_id, **payload), done, failed)
+        return self.runner.run(lambda: intake.save_step(draft_id, **payload), done, failed)

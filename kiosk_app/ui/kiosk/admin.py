@@ -14,7 +14,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk_app.ui.kiosk.widgets import Flow, KeyPad, NavState, wrap_label
 
@@ -25,15 +25,27 @@ class AdminFlow(Flow):
 
     unlocked = Signal()
 
-    def __init__(self, pad_height: int = 560, *, kiosk: Any = None, runner: Any = None) -> None:
+    def __init__(
+        self,
+        pad_height: int = 560,
+        *,
+        kiosk: Any = None,
+        runner: Any = None,
+        landscape: bool = False,
+    ) -> None:
+        """``landscape``: the key pad beside the name and PIN boxes (a 1080-pixel-high screen
+        has no room for the question, both boxes, a message and a letter pad stacked)."""
         super().__init__()
         self.setObjectName("adminFlow")
         self._kiosk, self._runner = kiosk, runner
         self.session: Any = None
         self.busy = False
-        v = QVBoxLayout(self)
-        v.setContentsMargins(0, 0, 0, 0)
+        outer = QHBoxLayout(self) if landscape else QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(24 if landscape else 16)
+        v = QVBoxLayout()
         v.setSpacing(16)
+        outer.addLayout(v, 1)
         v.addWidget(
             wrap_label(
                 self.tr("Dành cho cán bộ: chọn tên và nhập mã PIN hoặc mật khẩu"), "questionLabel"
@@ -53,9 +65,14 @@ class AdminFlow(Flow):
         self.error_label = wrap_label("", "errorText")
         self.error_label.hide()
         v.addWidget(self.error_label)
+        if landscape:
+            v.addStretch(1)
         self.pad = KeyPad(self.pin, letters=True)
         self.pad.setMinimumHeight(pad_height)
-        v.addWidget(self.pad, 1)
+        if landscape:
+            outer.addWidget(self.pad, 1)
+        else:
+            v.addWidget(self.pad, 1)
         self.attempts = 0
         self._loaded = False
 

@@ -398,7 +398,7 @@ class KioskWindow(QWidget):
         elif kind == "admin":
             from kiosk_app.ui.kiosk.admin import AdminFlow
 
-            flow = AdminFlow(pad_height=400 if self.landscape else 560)
+            flow = AdminFlow(pad_height=400 if self.landscape else 560, landscape=self.landscape)
             flow.unlocked.connect(self.leave)
         else:
             raise ValueError(f"unknown kiosk flow {kind!r}")
