@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_app.core import kiosk_session
+from kiosk_app.core.session import kiosk_session as kiosk_role
 from kiosk_app.ui.kiosk import questions as qs
 from kiosk_app.ui.kiosk.card_scan import CardScan
 from kiosk_app.ui.kiosk.procedures import ProcedureList, fee_summary, plain_name
@@ -100,7 +101,7 @@ class SubmitFlow(CardScan, Flow):
         intake, box = self.kiosk.intake, self._box
 
         def start() -> str:
-            box["id"] = intake.start_draft(code, channel="kiosk", actor="kiosk")
+            box["id"] = intake.start_draft(code, channel="kiosk", session=kiosk_role())
             return box["id"]
 
         self.runner.run(start, None, self._failed)
@@ -325,7 +326,7 @@ class SubmitFlow(CardScan, Flow):
 
         def send() -> Any:
             return intake.submit(
-                code, answers, docs, channel="kiosk", actor="kiosk", draft_id=box.get("id")
+                code, answers, docs, channel="kiosk", session=kiosk_role(), draft_id=box.get("id")
             )
 
         self.runner.run(send, self._submitted, self._submit_failed)
