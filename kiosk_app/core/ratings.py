@@ -3,7 +3,9 @@ optional reasons, stored and queued for the province in ONE transaction (outbox 
 ``rating.submitted``), like every other write (DESIGN.md "The way data flows").
 
 A rating is anonymous: it names the office, the device, the channel and — when the citizen
-rated right after a submission — the dossier code, never a person. No Qt here.
+rated right after a submission or a hand-over — the dossier code, never a person. A dossier is
+rated at most once per channel (once at the kiosk, once at the desk), so one citizen cannot
+weigh twice in the satisfaction figures. No Qt here.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ REASONS: dict[str, Text] = {
     "staff_attitude": Text("Thái độ cán bộ chưa tốt", "Unfriendly staff"),
 }
 CHANNELS = ("kiosk", "desk")
+CHANNEL_PLACES = {"kiosk": "tại ki-ốt", "desk": "tại quầy"}
 
 
 class RatingError(ValueError):
@@ -89,7 +92,11 @@ class Ratings:
         dossier_code: str | None = None,
         channel: str = "kiosk",
     ) -> Rating:
-        """Store a rating and its outbox event in one transaction; returns it."""
+        """Store a rating and its outbox event in one transaction; returns it.
+
+        Refused (:class:`RatingError`) when ``dossier_code`` was already rated on ``channel``;
+        the check and the insert share the write transaction, so two racing submits cannot
+        both pass it."""
         import uuid6
 
         from kiosk_app.store import outbox
@@ -118,6 +125,11 @@ class Ratings:
             "device_slot": int(self.office.device_slot),
         }
         with self.store.write() as db:
+            if code is not None and rows.rated(db, code, channel):
+                raise RatingError(
+                    f"Hồ sơ {code} đã được đánh giá {CHANNEL_PLACES[channel]}; "
+                    "mỗi hồ sơ chỉ được đánh giá một lần"
+                )
             rows.insert(db, row)
             outbox.enqueue(db, kind=OUTBOX_KIND, entity_id=rating_id, at=at, payload=row)
         return Rating(rating_id, when, level, chosen, code, channel)
@@ -128,6 +140,13 @@ class Ratings:
 
         with self.store.read() as db:
             return rows.counts(db, since.isoformat() if since else None)
+
+    def rated(self, dossier_code: str, channel: str = "desk") -> bool:
+        """Whether ``dossier_code`` already has a rating on ``channel``."""
+        from kiosk_app.store import ratings as rows
+
+        with self.store.read() as db:
+            return rows.rated(db, dossier_code.strip(), channel)
 
     def get(self, rating_id: str) -> dict[str, Any] | None:
         from kiosk_app.store import ratings as rows

@@ -3,6 +3,10 @@
 Page 1: the office's measures as a table (count / base / share) and a bar chart of the shares;
 then one table per grouping with the measures the province compares communes by. Long tables
 split across pages with their header repeated (platypus ``repeatRows``).
+
+The provincial server prints the same report (``GET /v1/admin/stats?format=pdf``): its roll-up
+as the ``Report``'s office and an extra per-commune table among ``tables``; only the closing
+note, saying where the figures come from, differs.
 """
 
 from __future__ import annotations
@@ -80,7 +84,16 @@ def _chart(report: Report, fonts: Any):
     return d
 
 
-def pdf_bytes(report: Report, tables: list[Table], office_name: str) -> bytes:
+LOCAL_NOTE = "Số liệu tính từ hồ sơ lưu tại máy của xã."
+
+
+def pdf_bytes(
+    report: Report, tables: list[Table], office_name: str, *, note: str = LOCAL_NOTE
+) -> bytes:
+    """The report as PDF bytes. ``tables`` as :func:`kiosk_app.reports.stats_table.tables`
+    gives them (the first, the office's own row, is the summary and is not repeated); each
+    further table needs the ``id``, ``name``, ``received``, ``finished`` and share columns.
+    ``note``: where the figures come from (closing line)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -139,7 +152,7 @@ def pdf_bytes(report: Report, tables: list[Table], office_name: str) -> bytes:
     story += [
         Spacer(1, 6 * mm),
         Paragraph(
-            "Định nghĩa các chỉ số: docs/statistics.md. Số liệu tính từ hồ sơ lưu tại máy của xã.",
+            f"Định nghĩa các chỉ số: docs/statistics.md. {note}",
             st["cell"],
         ),
     ]

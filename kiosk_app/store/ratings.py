@@ -26,6 +26,15 @@ def get(db: sqlite_utils.Database, rating_id: str) -> dict[str, Any] | None:
     return dict(rows[0], reasons=json.loads(rows[0]["reasons"]))
 
 
+def rated(db: sqlite_utils.Database, dossier_code: str, channel: str) -> bool:
+    """Whether ``dossier_code`` already has a rating on ``channel`` (kiosk | desk)."""
+    rows = db.execute(
+        "SELECT 1 FROM ratings WHERE dossier_code = ? AND channel = ? LIMIT 1",
+        [dossier_code, channel],
+    ).fetchone()
+    return rows is not None
+
+
 def counts(db: sqlite_utils.Database, since: str | None = None) -> dict[int, int]:
     """Ratings per level (1–5), optionally from ``since`` (ISO time) on."""
     sql = "SELECT level, COUNT(*) AS n FROM ratings"

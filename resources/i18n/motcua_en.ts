@@ -670,6 +670,10 @@
         <translation>Reprint the appointment slip (Ctrl+P)</translation>
     </message>
     <message>
+        <source>Mời công dân đánh giá</source>
+        <translation>Ask the citizen to rate</translation>
+    </message>
+    <message>
         <source>Không tìm thấy hồ sơ {code}</source>
         <translation>Dossier {code} not found</translation>
     </message>
@@ -1323,6 +1327,89 @@ Transfer note: %5</translation>
     </message>
 </context>
 <context>
+    <name>RatingDialog</name>
+    <message>
+        <source>Đánh giá sự hài lòng — hồ sơ %1</source>
+        <translation>Satisfaction rating — dossier %1</translation>
+    </message>
+    <message>
+        <source>Ông/bà có hài lòng với việc giải quyết hồ sơ hôm nay không?</source>
+        <translation>Are you satisfied with how your dossier was handled today?</translation>
+    </message>
+    <message>
+        <source>Rất hài lòng</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>Hài lòng</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Bình thường</source>
+        <translation>Neutral</translation>
+    </message>
+    <message>
+        <source>Không hài lòng</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>Rất không hài lòng</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>Vì sao? (chọn nếu muốn, không bắt buộc)</source>
+        <translation>Why? (optional)</translation>
+    </message>
+    <message>
+        <source>Cán bộ tận tình, chu đáo</source>
+        <translation>Helpful staff</translation>
+    </message>
+    <message>
+        <source>Nhanh, đúng hẹn</source>
+        <translation>Fast, on time</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn dễ hiểu</source>
+        <translation>Clear information</translation>
+    </message>
+    <message>
+        <source>Phải chờ lâu</source>
+        <translation>Long wait</translation>
+    </message>
+    <message>
+        <source>Thủ tục khó hiểu, nhiều giấy tờ</source>
+        <translation>Confusing procedure, many papers</translation>
+    </message>
+    <message>
+        <source>Phí, lệ phí chưa rõ</source>
+        <translation>Unclear fees</translation>
+    </message>
+    <message>
+        <source>Thái độ cán bộ chưa tốt</source>
+        <translation>Unfriendly staff</translation>
+    </message>
+    <message>
+        <source>Bỏ qua</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <source>Gửi đánh giá</source>
+        <translation>Send rating</translation>
+    </message>
+    <message>
+        <source>Hồ sơ %1 đã được đánh giá tại quầy; mỗi hồ sơ chỉ được đánh giá một lần.</source>
+        <translation>Dossier %1 was already rated at the desk; each dossier can be rated once.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Cảm ơn ông/bà đã đánh giá!</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Từ chối tiếp nhận hồ sơ {code}</source>
@@ -1382,6 +1469,10 @@ Transfer note: %5</translation>
     <message>
         <source>Đóng</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>Mời công dân đánh giá</source>
+        <translation>Ask the citizen to rate</translation>
     </message>
     <message>
         <source>Không đọc được tệp PDF giấy tiếp nhận</source>

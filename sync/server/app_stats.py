@@ -22,7 +22,8 @@ from sync.server.service import ApiError, Principal, Service
 from sync.server.service_stats import commune_name, parse_period, report_json
 
 COOKIE = "motcua_admin"
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "pdf")
+FILE_FORMATS = ("csv", "xlsx", "pdf")  # /admin/stats.{fmt}, the page's downloads
 
 
 def _scope(op: Principal) -> tuple[str | None, str]:
@@ -41,6 +42,12 @@ def _export(service: Service, op: Principal, period: str, fmt: str) -> Response:
     tables = stats_page.export_tables(report, scope)
     heading = f"Thống kê {scope}, {p.label()}"
     name = f"thong-ke-{p.first.isoformat()}_{p.last.isoformat()}"
+    if fmt == "pdf":
+        return Response(
+            _pdf(report, tables, scope),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
     if fmt == "csv":
         return Response(
             csv_bytes(tables, heading),
@@ -51,6 +58,32 @@ def _export(service: Service, op: Principal, period: str, fmt: str) -> Response:
         xlsx_bytes(tables, heading),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def _pdf(report: Any, tables: list[Any], scope: str) -> bytes:
+    """The kiosk's printable report (kiosk_app.reports.stats_pdf) of a ProvinceReport: its
+    roll-up as the office, its per-field and per-procedure groups as they are, and the
+    per-commune table among ``tables`` (sync.server.stats_page.export_tables)."""
+    from datetime import datetime
+
+    from kiosk_app.core.intake import VN_TZ
+    from kiosk_app.core.stats import Report
+    from kiosk_app.reports.stats_pdf import pdf_bytes
+
+    at = report.computed_at or datetime.now(VN_TZ)
+    kiosk_report = Report(
+        report.period,
+        report.province,
+        report.by_procedure,
+        report.by_field,
+        at.astimezone(VN_TZ) if at.tzinfo else at,
+    )
+    return pdf_bytes(
+        kiosk_report,
+        tables,
+        scope,
+        note="Số liệu tính từ hồ sơ các xã, phường đã đồng bộ lên máy chủ của tỉnh.",
     )
 
 
@@ -66,7 +99,9 @@ def install(app: FastAPI, service: Service, guard: Guard, operator: Any) -> None
     ) -> Any:
         """The figures of a period (`2026`, `2026-Q3`, `2026-07`, `2026-07-01..2026-09-30`)
         grouped `by` commune, procedure or field, with the roll-up; `format=csv|xlsx` exports
-        every grouping in the kiosk's report columns. A commune officer: its commune only."""
+        every grouping in the kiosk's report columns, `format=pdf` the kiosk's printable
+        report (roll-up, per commune, field and procedure). A commune officer: its commune
+        only."""
         service.require(op, "read")
         if format not in FORMATS:
             raise ApiError("bad_request", f"'format' phải là một trong {', '.join(FORMATS)}")
@@ -160,7 +195,7 @@ def install(app: FastAPI, service: Service, guard: Guard, operator: Any) -> None
         request: Request, fmt: str, period: Annotated[str | None, Query(max_length=40)] = None
     ) -> Response:
         who = _who(request)
-        if who is None or fmt not in ("csv", "xlsx"):
+        if who is None or fmt not in FILE_FORMATS:
             return _to_login() if who is None else Response(status_code=404)
         return _export(service, who, period or _default_period(), fmt)
 

@@ -141,7 +141,8 @@ def stats_page(
     )
     exports = (
         f'<p class="muted">Tải về: <a href="/admin/stats.csv?period={escape(period_text)}">CSV</a>'
-        f' · <a href="/admin/stats.xlsx?period={escape(period_text)}">Excel</a></p>'
+        f' · <a href="/admin/stats.xlsx?period={escape(period_text)}">Excel</a>'
+        f' · <a href="/admin/stats.pdf?period={escape(period_text)}">Tải báo cáo PDF</a></p>'
     )
     return _page(
         "Thống kê",

@@ -65,6 +65,6 @@ def test_a_commune_officer_sees_only_its_commune(server: Srv) -> None:
 
 def test_bearer_api_validates_its_arguments(server: Srv) -> None:
     op = server.operator("province_admin")
-    for params in ({"period": "2025", "by": "xã"}, {"period": "2025", "format": "pdf"}):
+    for params in ({"period": "2025", "by": "xã"}, {"period": "2025", "format": "docx"}):
         r = op.get("/v1/admin/stats", params=params)
         assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request", params

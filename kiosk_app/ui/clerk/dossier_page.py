@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_app.core.aftercare import OPEN_FOR_APOLOGY, Aftercare
 from kiosk_app.core.desk import EVENT_LABELS, Action, Desk, answer_sections
+from kiosk_app.core.dossier import RETURNED
 from kiosk_app.core.intake import VN_TZ
 from kiosk_app.core.permissions import DESK_ACTIONS, event_permission
 from kiosk_app.core.text import Text
@@ -160,6 +161,12 @@ class DossierPage(QWidget):
         self.reprint_button = QPushButton(self.tr("In lại phiếu hẹn (Ctrl+P)"))
         self.reprint_button.clicked.connect(self.print_current)
         side.addWidget(self.reprint_button)
+        # Once the result is handed over, the citizen may rate the service at the counter.
+        self.rate_button = QPushButton(self.tr("Mời công dân đánh giá"))
+        self.rate_button.clicked.connect(self.open_rating)
+        self.rate_button.hide()
+        self.rating_dialog: Any = None
+        side.addWidget(self.rate_button)
         self._set_reprint()
         body.addLayout(side, 2)
         layout.addLayout(body, 1)
@@ -197,6 +204,7 @@ class DossierPage(QWidget):
             self.answers.clear()
             self.timeline.clear()
             self._set_actions([])
+            self.rate_button.hide()
             return
         self.view = view
         d = view.dossier
@@ -212,6 +220,7 @@ class DossierPage(QWidget):
                 due=format_time_short(d.get("appointment_at")) or "—",
             )
         )
+        self.rate_button.setVisible(d["status"] == RETURNED)
         self.answers.setHtml(self._answers_html(view, proc))
         self.timeline.setHtml(self._timeline_html(view))
         session = self.session
@@ -428,6 +437,15 @@ class DossierPage(QWidget):
     def notify(self, message: str) -> None:
         """Show a refusal to the clerk (tests replace it)."""
         QMessageBox.warning(self, self.tr("Không thực hiện được"), message)
+
+    def open_rating(self) -> Any:
+        """Open the desk rating dialog for the dossier shown (stored on the runner)."""
+        if not self.code:
+            return None
+        from kiosk_app.ui.clerk.rating_dialog import open_rating
+
+        self.rating_dialog = open_rating(self, self.kiosk, self.code, self.runner)
+        return self.rating_dialog
 
     def print_current(self) -> None:
         """Reprint the receipt, rendered from the stored dossier by the receipt module."""

@@ -90,10 +90,16 @@ class ReceiptDialog(QDialog):
         self.print_button.clicked.connect(self._print_clicked)  # slots return None
         self.close_button = close = QPushButton(self.tr("Đóng"), self)
         close.clicked.connect(self.accept)
+        # After a submission (not a reprint) the citizen may rate the service at the counter.
+        self.rate_button = QPushButton(self.tr("Mời công dân đánh giá"), self)
+        self.rate_button.clicked.connect(self.open_rating)
+        self.rate_button.setVisible(not reprint)
+        self.rating_dialog: Any = None
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.format_box)
+        buttons.addWidget(self.rate_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -104,6 +110,13 @@ class ReceiptDialog(QDialog):
             close.hide()
 
         self._render()
+
+    def open_rating(self) -> Any:
+        """Open the desk rating dialog for this dossier (stored on the runner); returns it."""
+        from kiosk_app.ui.clerk.rating_dialog import open_rating
+
+        self.rating_dialog = open_rating(self, self.kiosk, self.code, self.runner)
+        return self.rating_dialog
 
     def set_format(self, fmt: str) -> None:
         """Show the receipt in another format (A4, A5, 80 mm); renders it again."""
