@@ -116,7 +116,12 @@ class Aftercare:
         session: Any = None,
     ) -> datetime | None:
         """Take the requested papers: the clock restarts and the appointment moves by the
-        working time paused. Returns the new appointment (None if the dossier had none)."""
+        working time paused. Returns the new appointment (None if the dossier had none).
+
+        The scans (``attachments``, already in the file store) join the dossier, and its event
+        carries them as full entries, as a submission does, so the province expects the files
+        and the sync client uploads them (docs/sync-protocol.md, "Scans added after the
+        submission")."""
         actor = acting(session, actor, perms.DESK_ACTIONS)
         intake = self.intake
         now = _aware(intake.clock())
@@ -143,7 +148,8 @@ class Aftercare:
                 )
             data: dict[str, Any] = {
                 "documents": docs,
-                "attachments": [f["sha256"] for f in files],
+                # full entries, as a submission's: the server expects them as uploads
+                "attachments": files,
                 "paused_at": paused.isoformat(),
                 "resumed_at": now.isoformat(),
                 "previous_appointment_at": old,
@@ -239,7 +245,8 @@ class Aftercare:
     ) -> None:
         """Give the result to the citizen (or someone they sent): who collected it, and the
         result's digitised copy when there is one (``result_scan``: an attachment already in
-        the file store, as the desk's scanner gives it)."""
+        the file store, as the desk's scanner gives it). The event names the scan
+        (``result_attachment``) and carries its entry in ``attachments``, so it is uploaded."""
         actor = acting(session, actor, perms.DESK_ACTIONS)
         name = _text(collected_by.get("name"), "họ tên người nhận kết quả", limit=120)
         who: dict[str, Any] = {"name": name}
@@ -261,7 +268,8 @@ class Aftercare:
             if result_scan:
                 (f,) = intake._check_attachments([dict(result_scan, field_path="result")])
                 rows.link_attachment(db, d["id"], at=at, **f)
-                data["result_attachment"] = f["sha256"]
+                data["result_attachment"] = f["sha256"]  # what the timeline and figures read
+                data["attachments"] = [f]  # the entry the server expects as an upload
             intake.transition(code, RETURNED, actor=actor, data=data)
 
     # ---------------------------------------------------------------- endings

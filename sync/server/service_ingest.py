@@ -281,14 +281,7 @@ class IngestMixin:
         if appointment is not None:
             _parse_time(appointment, "payload.data.appointment_at")
         now = utcnow()
-        atts = data.get("attachments")
-        if isinstance(atts, list) and atts and all(isinstance(a, str) for a in atts):
-            # a supplement lists its scans by sha256 only (kiosk_app.core.aftercare): kept in
-            # the event's data; without their sizes they cannot be expected as uploads
-            if not all(SHA256_RE.match(a) for a in atts):
-                raise ApiError("bad_payload", "payload.data.attachments: không phải mã sha256")
-        elif "attachments" in data:
-            self._attachments(tx, d["id"], data["attachments"], "payload.data.attachments", now)
+        self._event_attachments(tx, d["id"], data, now)
         tx.execute(
             "UPDATE dossiers SET status = ?, appointment_at = COALESCE(?, appointment_at),"
             " updated_at = ? WHERE id = ?",
@@ -315,6 +308,34 @@ class IngestMixin:
         self._recheck(tx, d["id"])
         stats_facts.refresh(tx, [d["id"]])
         return d["id"]
+
+    def _event_attachments(self, tx: Tx, dossier_id: str, data: dict[str, Any], at: str) -> None:
+        """The scans a lifecycle event brings (a supplement's ``data.attachments``, a
+        hand-over's result scan): entries ``{sha256, size, mime, name, …}`` are checked as a
+        submission's (hash format, size limit, size of a file already held) and linked to the
+        dossier, so they are expected as uploads and the dossier is incomplete until they
+        arrive. Bare sha256 strings (kiosks before entries were sent) are accepted and kept
+        in the event's data only: without a size they cannot be expected. Replays link
+        nothing twice (``ON CONFLICT DO NOTHING`` on dossier, hash and name)."""
+        where = "payload.data.attachments"
+        atts = data.get("attachments")
+        entries: list[Any] = []
+        if atts is not None:
+            if not isinstance(atts, list):
+                raise ApiError("bad_payload", f"{where}: phải là một danh sách")
+            for j, a in enumerate(atts):
+                if isinstance(a, str):
+                    if not SHA256_RE.match(a):
+                        raise ApiError("bad_payload", f"{where}[{j}]: không phải mã sha256")
+                else:
+                    entries.append(a)  # its shape is checked by _attachments
+        if entries:
+            self._attachments(tx, dossier_id, entries, where, at)
+        result = data.get("result_attachment")
+        if isinstance(result, dict):  # an entry here too is expected as an upload
+            self._attachments(tx, dossier_id, [result], "payload.data.result_attachment", at)
+        elif result is not None and (not isinstance(result, str) or not SHA256_RE.match(result)):
+            raise ApiError("bad_payload", "payload.data.result_attachment: không phải mã sha256")
 
     def _apology(self, tx: Tx, device: Principal, p: dict[str, Any]) -> str:
         """An apology slip (kiosk_app.core.aftercare.apologise): the event joins the dossier's

@@ -112,6 +112,16 @@ def _select_in(
     return tx.all(f"{select} WHERE {column} IN ({_marks(ordered)}){suffix}", ordered)
 
 
+def _event_shas(payload: dict[str, Any]) -> set[str]:
+    """The hashes of the attachment entries a lifecycle event's ``data`` brings."""
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return set()
+    atts = data.get("attachments")
+    items = [*(atts if isinstance(atts, list) else ()), data.get("result_attachment")]
+    return {a["sha256"] for a in items if isinstance(a, dict) and isinstance(a.get("sha256"), str)}
+
+
 class PushMixin:
     """The push batch: prefetch, per-event dispatch, bulk flush, summaries."""
 
@@ -195,7 +205,10 @@ class PushMixin:
                 continue
             ids.add(e["id"])
             p = e.get("payload")
-            if e.get("kind") != P.SUBMITTED_KIND or not isinstance(p, dict):
+            if not isinstance(p, dict):
+                continue
+            if e.get("kind") != P.SUBMITTED_KIND:
+                shas |= _event_shas(p)  # a supplement's or hand-over's scans: locked below
                 continue
             if isinstance(p.get("id"), str):
                 dossier_ids.add(p["id"])
@@ -218,7 +231,9 @@ class PushMixin:
                 known.add_dossier(r)
         # FOR SHARE (PostgreSQL): an upload finishing one of these files waits for this batch
         # to commit and then sees its dossiers; one that finished first is seen here. Without
-        # it, each side missed the other and a dossier could stay marked incomplete.
+        # it, each side missed the other and a dossier could stay marked incomplete. Taken
+        # here, before any dossier row is written, for the lifecycle events' scans too: an
+        # upload holds its blob, then locks dossiers; the batch never waits the other way.
         lock = " ORDER BY sha256 FOR SHARE" if tx.engine == "postgresql" else ""
         for r in _select_in(tx, "SELECT sha256, size, state FROM blobs", "sha256", shas, lock):
             known.blobs[r["sha256"]] = r
