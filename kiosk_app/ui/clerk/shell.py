@@ -122,6 +122,10 @@ class ClerkShell(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         h.addWidget(self.user_label)
+        # an office PC's 1366-pixel screen: the header's texts wrap instead of widening the
+        # window past the screen (the buttons keep their size)
+        for label in (self.office_label, self.demo_label, self.keys_label, self.user_label):
+            label.setWordWrap(True)
         self.stats_button = QPushButton(self.tr("Thống kê"))
         self.stats_button.setObjectName("statsButton")
         self.stats_button.clicked.connect(self.open_stats)

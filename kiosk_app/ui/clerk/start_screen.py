@@ -180,6 +180,9 @@ class StartScreen(QWidget):
         w.setObjectName(name)
         w.setWordWrap(True)
         w.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # one row's height at least, not Qt's default ~70 px: five lists and their titles must
+        # fit an office PC's 768-pixel screen (longer lists scroll)
+        w.setMinimumHeight(38)
         w.itemActivated.connect(self._list_activated)
         return w
 
