@@ -28,11 +28,19 @@ def receipt_model(
     reprint: bool = False,
     extra: Mapping[str, str] | None = None,
     lookup_address: str | None = None,
+    missed_appointment: bool = False,
 ) -> ReceiptModel:
-    """The model of the stored dossier ``code``; :class:`DossierNotFoundError` if none."""
+    """The model of the stored dossier ``code``; :class:`DossierNotFoundError` if none.
+
+    ``missed_appointment``: the appointment shown is the one the dossier's last apology
+    replaced (the apology slip's "was due on"; the stored dossier already holds the new one,
+    which the slip prints as its ``new_appointment``).
+    """
     view = kiosk.intake.lookup(code)
     if view is None:
         raise DossierNotFoundError(code)
+    if missed_appointment:
+        view = _before_last_apology(view)
     layout = layout or load_layout()
     procedure = kiosk.catalog.procedures.get(view.dossier["procedure_code"])
     return build_model(
@@ -44,6 +52,16 @@ def receipt_model(
         extra=extra,
         lookup_address=lookup_address,
     )
+
+
+def _before_last_apology(view: Any) -> Any:
+    import dataclasses
+
+    apologies = [e for e in view.events if e["kind"] == "apology"]
+    old = (apologies[-1].get("data") or {}).get("previous_appointment_at") if apologies else None
+    if not old:
+        return view
+    return dataclasses.replace(view, dossier={**view.dossier, "appointment_at": old})
 
 
 def render_pdf(
@@ -88,7 +106,13 @@ def render_pdf(
     elif extra:
         raise ReceiptArgumentError(f"Phiếu {kind} không nhận dữ liệu thêm ({', '.join(extra)})")
     model = receipt_model(
-        kiosk, code, layout=layout, reprint=reprint, extra=slip_data, lookup_address=lookup_address
+        kiosk,
+        code,
+        layout=layout,
+        reprint=reprint,
+        extra=slip_data,
+        lookup_address=lookup_address,
+        missed_appointment=kind == "apology",
     )
     text = qr_text if qr_text else model.code
     if kind == "mau01":

@@ -41,8 +41,6 @@ def slip_pdf(
         raise DossierNotFoundError(code) from None
     except qr_payload.QrError as exc:
         raise ReceiptError(f"Không tạo được mã QR của phiếu: {exc}") from exc
-    if kind == "apology":
-        kiosk = _BeforeApology(kiosk)
     return render_pdf(
         kiosk,
         code,
@@ -52,41 +50,6 @@ def slip_pdf(
         extra=dict(extra),
         lookup_address=printed_address(lookup),
     )
-
-
-class _BeforeApology:
-    """``kiosk`` as the renderer reads it, except that a dossier's appointment is the one the
-    last apology replaced: the slip's "was due on" line must show the missed date, while the
-    stored dossier already holds the new one (the new one is the slip's ``new_appointment``)."""
-
-    def __init__(self, kiosk: Any) -> None:
-        self._kiosk = kiosk
-        self.intake = _IntakeBeforeApology(kiosk.intake)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._kiosk, name)
-
-
-class _IntakeBeforeApology:
-    def __init__(self, intake: Any) -> None:
-        self._intake = intake
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._intake, name)
-
-    def lookup(self, code: str) -> Any:
-        import dataclasses
-
-        view = self._intake.lookup(code)
-        if view is None:
-            return None
-        apologies = [e for e in view.events if e["kind"] == "apology"]
-        old = (
-            (apologies[-1].get("data") or {}).get("previous_appointment_at") if apologies else None
-        )
-        if not old:
-            return view
-        return dataclasses.replace(view, dossier={**view.dossier, "appointment_at": old})
 
 
 class SlipDialog(QDialog):

@@ -91,3 +91,29 @@ def test_missing_or_unknown_extra_is_refused(kiosk, kind, extra, message):
     code = submit(kiosk)
     with pytest.raises(ReceiptArgumentError, match=message):
         render_pdf(kiosk, code, kind=kind, extra=extra)
+
+
+def test_apology_slip_shows_the_missed_appointment_after_it_was_recorded(
+    kiosk, tmp_path, monkeypatch
+):
+    """Printed after ``Aftercare.apologise`` stored the new appointment: the slip still says
+    which appointment was missed (from the apology event), and the new one."""
+    from datetime import datetime
+
+    from kiosk_app.core.aftercare import Aftercare
+    from kiosk_app.core.intake import VN_TZ
+
+    code = submit(kiosk, "1.004873")  # received Wed 12/3, due Mon 17/3 17:00
+    monkeypatch.setattr(kiosk.intake, "clock", lambda: datetime(2025, 3, 18, 9, 0, tzinfo=VN_TZ))
+    new = datetime(2025, 3, 20, 16, 0, tzinfo=VN_TZ)
+    Aftercare.for_kiosk(kiosk).apologise(code, new, "Cần xác minh thêm", actor="c1")
+    assert kiosk.intake.lookup(code).dossier["appointment_at"] == new.isoformat()
+    extra = {"reason": "Cần xác minh thêm", "new_appointment": new.isoformat()}
+    text = flat(
+        " ".join(page_texts(render_pdf(kiosk, code, kind="apology", extra=extra), tmp_path))
+    )
+    assert "17 giờ 00 phút, ngày 17 tháng 3 năm 2025" in text  # the missed one
+    assert "16 giờ 00 phút, ngày 20 tháng 3 năm 2025" in text  # the new one
+    # the receipt itself (a reprint) shows the appointment in force
+    mau01 = flat(" ".join(page_texts(render_pdf(kiosk, code, reprint=True), tmp_path)))
+    assert "ngày 20 tháng 3 năm 2025" in mau01
