@@ -628,8 +628,8 @@ def test_kiosk_ratings_reach_the_province_once(kiosk_on: Any, server: Srv) -> No
 
 def test_a_replacement_pc_follows_the_codes_its_slot_already_issued(
     kiosk_on: Any,
-    server: Srv,
-    tmp_path: Path,  # noqa: F811
+    server: Srv,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     """The lost PC's dossiers reached the province; the PC that takes over its slot (a
     restore from an older backup, or a new one) must not issue those codes again."""
